@@ -1,0 +1,58 @@
+# make run   — install, migrate, load demo data (first time), serve http://127.0.0.1:5000
+# make test  — install, then the whole test suite on SQLite (browser tests need Debian's chromium)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-pg install install-dev translations browser lint db-upgrade seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# Compiled message catalogues are build output, not source.
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -q -d servicecenter/translations
+
+db-upgrade: install translations
+	$(FLASK) db upgrade
+
+seed: db-upgrade
+	$(FLASK) seed-demo --if-empty
+
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The browser tests drive the Chromium of Debian's package; install it when we can (root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "Could not install chromium: browser tests will be skipped."; \
+	  else echo "chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; }
+
+test: install-dev translations browser
+	$(BIN)/pytest
+
+test-pg: install-dev translations browser
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check servicecenter tests
+	$(BIN)/ruff format --check servicecenter tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

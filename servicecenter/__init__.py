@@ -1,0 +1,71 @@
+"""servicecenter: after-sales repair and warranty service network. `create_app` builds the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .database import configure_engine
+from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | None = None, **overrides) -> Flask:
+    """Build the application. `config` names a class in config.py; `overrides` win over it.
+
+    The scheduler is never started here: every web worker would run every job.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    config_class = config_module.select(config)
+    app.config.from_object(config_class)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.environment_overrides())
+    app.config.update(overrides)
+    config_class.validate(app.config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from .web import errors, templating
+
+    errors.register(app)
+    templating.register(app)
+
+    from . import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables with the metadata)
+    from .web import i18n, session
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    session.configure(login_manager)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .web import api, auth, intake, main, orders, status, workshop
+
+    for module in (main, auth, intake, orders, workshop, status, api):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,81 @@
+"""Command-line tasks: demo data and staff accounts. Each command commits once at its end."""
+
+from __future__ import annotations
+
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from .database import write_transaction
+from .domain.enums import Role
+from .domain.errors import DomainError
+from .extensions import db
+from .models import Office, User, Workshop
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Pretend today is this date (the data is the same for the same date).",
+)
+def seed_demo(if_empty: bool, today) -> None:
+    """Load the demo network: 2 offices, 3 workshops, 6 users, ~200 orders."""
+    from . import demo
+
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException("Demo data is refused in the production configuration.")
+    with write_transaction():
+        if db.session.execute(sa.select(sa.func.count()).select_from(Office)).scalar_one():
+            if if_empty:
+                click.echo("The database has data already; demo data not loaded.")
+                return
+            raise click.ClickException("The database is not empty; demo data goes into an empty one.")
+        network = demo.seed(today=today.date() if today else None)
+        db.session.commit()
+    click.echo("Demo data loaded. Users (demo only, password '%s'):" % demo.DEMO_PASSWORD)
+    for login, user in network.staff.items():
+        place = user.office.name if user.office else user.workshop.name if user.workshop else "—"
+        click.echo(f"  {login:<11} {user.role.value:<13} {place}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--office", "office_code", help="Office code, for receptionists.")
+@click.option("--workshop", "workshop_name", help="Workshop name, for workshop staff.")
+@click.password_option()
+def create_user(username, name, role, office_code, workshop_name, password) -> None:
+    """Create a staff account."""
+    from .services import users
+
+    with write_transaction():
+        office = workshop = None
+        if office_code:
+            office = db.session.execute(sa.select(Office).where(Office.code == office_code.upper())).scalar_one_or_none()
+            if office is None:
+                raise click.ClickException(f"No office with code {office_code!r}.")
+        if workshop_name:
+            workshop = db.session.execute(sa.select(Workshop).where(Workshop.name == workshop_name)).scalar_one_or_none()
+            if workshop is None:
+                raise click.ClickException(f"No workshop named {workshop_name!r}.")
+        if db.session.execute(sa.select(User.id).where(User.username == username.lower())).first():
+            raise click.ClickException(f"User {username!r} exists already.")
+        try:
+            users.create_user(
+                username=username, name=name, role=Role(role), password=password,
+                office=office, workshop=workshop,
+            )
+        except DomainError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+    click.echo(f"User {username} created.")
+
+

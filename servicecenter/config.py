@@ -1,0 +1,122 @@
+"""Configuration classes, selected by SERVICECENTER_CONFIG (development, testing, production)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration cannot run safely (e.g. production without secrets)."""
+
+
+class Base:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    # Seconds a SQLite writer waits for the lock before giving up.
+    SQLITE_BUSY_TIMEOUT = 15
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch at the counter must still submit
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    LANGUAGES = {"en": "English", "ru": "Русский"}
+    CURRENCY = "RUB"
+
+    BOOTSTRAP_SERVE_LOCAL = True  # the app must work in an office without internet
+
+    # memory:// is per process; production sets redis:// so limits hold across workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    STATUS_RATE_LIMIT = "30 per minute;300 per hour"
+
+    # Argon2 cost; testing lowers it so the suite stays fast.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+
+    # Our own repair warranty on labour, in days, counted from collection.
+    REPAIR_WARRANTY_DAYS = 90
+    # Promised turnaround when the workshop has none configured.
+    DEFAULT_TURNAROUND_DAYS = 7
+    PAGE_SIZE = 50
+
+    # Public base URL for links printed or sent to customers (status QR, SMS).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    DEMO_DATA_ALLOWED = True
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        """Refuse configurations that cannot run; overridden where stricter rules apply."""
+
+
+class Development(Base):
+    DEBUG = True
+    SECRET_KEY = "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'servicecenter.sqlite3'}"
+
+
+class Testing(Base):
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
+    SERVER_NAME = None
+
+
+class Production(Base):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    DEMO_DATA_ALLOWED = False
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        missing = [key for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI") if not config.get(key)]
+        if missing:
+            names = {"SECRET_KEY": "SECRET_KEY", "SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+            raise ConfigError(
+                "Production configuration refuses to start without: "
+                + ", ".join(names[key] for key in missing)
+            )
+
+
+# Environment variables that override the class defaults, by config key.
+ENVIRONMENT_OVERRIDES = {
+    "SECRET_KEY": "SECRET_KEY",
+    "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+}
+
+
+def environment_overrides() -> dict:
+    """Read the settings a deployment passes through the environment."""
+    return {key: os.environ[var] for key, var in ENVIRONMENT_OVERRIDES.items() if os.environ.get(var)}
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}
+
+
+def select(name: str | None = None) -> type[Base]:
+    """Return the configuration class named by the argument or SERVICECENTER_CONFIG."""
+    name = name or os.environ.get("SERVICECENTER_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"Unknown configuration {name!r}; use one of {sorted(CONFIGS)}") from None

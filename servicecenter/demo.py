@@ -1,0 +1,320 @@
+"""Deterministic demo data: a small network with about 200 orders in every status, made through
+the services so that every order has a consistent history, payments and numbers."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from .domain.enums import (
+    CustomerKind,
+    DeviceCategory,
+    OrderKind,
+    OrderStatus,
+    PaymentKind,
+    PaymentMethod,
+    Role,
+    WorkshopKind,
+)
+from .domain import workflow
+from .extensions import db
+from .models import Office, RepairOrder, User, Workshop
+from .services import intake, orders, users
+from .services.clock import local_date
+
+S = OrderStatus
+DEMO_PASSWORD = "demo"
+
+FIRST_NAMES = [
+    "Анна", "Иван", "Мария", "Алексей", "Ольга", "Дмитрий", "Елена", "Сергей", "Наталья",
+    "Павел", "Татьяна", "Николай", "Ирина", "Андрей", "Светлана", "Michael", "Emma", "David",
+]
+LAST_NAMES = [
+    "Иванова", "Петров", "Смирнова", "Кузнецов", "Соколова", "Попов", "Лебедева", "Козлов",
+    "Новикова", "Морозов", "Волкова", "Соловьёв", "Васильева", "Зайцев", "Павлова", "Brown",
+]
+COMPANIES = ["ООО «Ромашка»", "АО «Вектор»", "ИП Сидоров", "Nordic Trade LLC"]
+DEVICES = [
+    (DeviceCategory.PHONE, "Apple", ["iPhone 13", "iPhone 14 Pro", "iPhone 15"]),
+    (DeviceCategory.PHONE, "Samsung", ["Galaxy S23", "Galaxy A54", "Galaxy Z Flip5"]),
+    (DeviceCategory.PHONE, "Xiaomi", ["Redmi Note 12", "13T Pro"]),
+    (DeviceCategory.LAPTOP, "Lenovo", ["ThinkPad T14", "IdeaPad 5"]),
+    (DeviceCategory.LAPTOP, "ASUS", ["ZenBook 14", "VivoBook 15"]),
+    (DeviceCategory.TABLET, "Apple", ["iPad Air", "iPad 10.2"]),
+    (DeviceCategory.TV, "LG", ["OLED55C3", "43UR78"]),
+    (DeviceCategory.APPLIANCE, "Bosch", ["WAN28201", "SMS25AW01R"]),
+    (DeviceCategory.CAMERA, "Canon", ["EOS R50"]),
+    (DeviceCategory.AUDIO, "Sony", ["WH-1000XM5"]),
+]
+COMPLAINTS = [
+    "Не включается", "Разбит экран", "Не заряжается", "Быстро садится батарея",
+    "Не работает звук", "Перегревается и выключается", "Залит водой", "Не ловит сеть",
+    "Does not power on", "Cracked screen", "Noise from the fan", "Leaks water",
+]
+CONDITIONS = [
+    "Потёртости на корпусе", "Скол на углу", "Без видимых повреждений",
+    "Трещина на задней крышке", "Light scratches on the lid", "No visible damage",
+]
+ACCESSORIES = ["", "Зарядное устройство", "Чехол", "Коробка, кабель", "Charger"]
+DIAGNOSES = [
+    ("Неисправен контроллер питания", "Заменён контроллер питания"),
+    ("Повреждён дисплейный модуль", "Заменён дисплейный модуль"),
+    ("Износ аккумулятора 65%", "Заменён аккумулятор"),
+    ("Окисление платы", "Чистка платы, замена разъёма"),
+    ("Faulty charging port", "Replaced the charging port"),
+]
+
+# How the orders are spread over the statuses: (status, how many, days since intake).
+SPREAD = [
+    (S.RECEIVED, 14, (0, 1)),
+    (S.TO_WORKSHOP, 12, (0, 2)),
+    (S.DIAGNOSING, 16, (1, 4)),
+    (S.AWAITING_APPROVAL, 12, (2, 6)),
+    (S.AWAITING_PARTS, 14, (3, 12)),
+    (S.IN_REPAIR, 16, (2, 10)),
+    (S.REPAIRED, 10, (3, 10)),
+    (S.TO_OFFICE, 10, (4, 12)),
+    (S.READY, 18, (5, 20)),
+    (S.COLLECTED, 70, (20, 200)),
+    (S.CANCELLED, 8, (1, 60)),
+]
+
+
+@dataclass
+class Network:
+    offices: list[Office]
+    workshops: list[Workshop]
+    staff: dict[str, User]
+
+    def receptionist_of(self, office: Office) -> User:
+        return self.staff["reception" if office is self.offices[0] else "reception2"]
+
+    def technician_of(self, workshop: Workshop) -> User:
+        return {0: self.staff["tech"], 1: self.staff["tech2"]}.get(
+            self.workshops.index(workshop), self.staff["admin"]
+        )
+
+    def manager_of(self, workshop: Workshop) -> User:
+        return self.staff["partner"] if workshop is self.workshops[1] else self.staff["admin"]
+
+
+def build_network() -> Network:
+    msk = Office(
+        code="MSK", name="Москва, Тверская", legal_name="ООО «Сервис-Центр»", tax_id="7701234567",
+        address="Москва, ул. Тверская, 12", phone="+7 495 123-45-67",
+        hours="Пн–Пт 10:00–20:00, Сб 11:00–17:00", locale="ru",
+    )
+    spb = Office(
+        code="SPB", name="Санкт-Петербург, Невский", legal_name="ООО «Сервис-Центр»",
+        tax_id="7701234567", address="Санкт-Петербург, Невский пр., 48", phone="+7 812 765-43-21",
+        hours="Mon–Sat 10:00–19:00", locale="ru",
+    )
+    db.session.add_all([msk, spb])
+    db.session.flush()
+    central = Workshop(
+        name="Центральная мастерская", kind=WorkshopKind.OWN, address=msk.address,
+        phone=msk.phone, in_office_id=msk.id, turnaround_days=5,
+    )
+    fixpro = Workshop(
+        name="FixPro", kind=WorkshopKind.PARTNER, address="Москва, ул. Профсоюзная, 3",
+        phone="+7 495 222-33-44", email="orders@fixpro.example", turnaround_days=7,
+    )
+    north = Workshop(
+        name="Северный сервис", kind=WorkshopKind.PARTNER, address="Санкт-Петербург, ул. Седова, 9",
+        phone="+7 812 111-22-33", turnaround_days=10,
+    )
+    db.session.add_all([central, fixpro, north])
+    db.session.flush()
+    people = [
+        ("admin", "Администратор сети", Role.ADMIN, None, None),
+        ("reception", "Ольга Приёмщикова", Role.RECEPTIONIST, msk, None),
+        ("reception2", "Пётр Невский", Role.RECEPTIONIST, spb, None),
+        ("tech", "Игорь Паяльников", Role.TECHNICIAN, None, central),
+        ("tech2", "Anna Fixer", Role.TECHNICIAN, None, fixpro),
+        ("partner", "Максим Партнёров", Role.MANAGER, None, fixpro),
+    ]
+    staff = {
+        login: users.create_user(
+            username=login, name=name, role=role, password=DEMO_PASSWORD, office=office, workshop=workshop
+        )
+        for login, name, role, office, workshop in people
+    }
+    return Network([msk, spb], [central, fixpro, north], staff)
+
+
+def _luhn_digit(body: str) -> str:
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        value = int(char)
+        if index % 2 == 0:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def _serial(rng: random.Random, category: DeviceCategory) -> str:
+    if category is DeviceCategory.PHONE:
+        body = "35" + "".join(rng.choice("0123456789") for _ in range(12))
+        return body + _luhn_digit(body)
+    return "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(12))
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(7 + rng.randrange(10), rng.randrange(60)), tzinfo=UTC)
+
+
+class _Walker:
+    """Moves one order along its natural path up to a target status, with plausible timing."""
+
+    def __init__(self, network: Network, rng: random.Random, now: datetime) -> None:
+        self.network, self.rng, self.now = network, rng, now
+
+    def walk(self, order: RepairOrder, target: OrderStatus, moment: datetime) -> None:
+        steps = self._steps(order, target)
+        while order.status is not target:
+            moment = min(moment + timedelta(hours=self.rng.randint(2, 30)), self.now)
+            self.moment = moment
+            try:
+                status, actor, note = next(steps)
+            except StopIteration:
+                return  # the target is not on this order's path (e.g. approval of a free repair)
+            orders.change_status(order, status, actor=actor, note=note, note_public=bool(note), now=moment)
+
+    def _steps(self, order: RepairOrder, target: OrderStatus):
+        """The natural path of an order, recording findings and payments on the way."""
+        net, rng, workshop = self.network, self.rng, order.workshop
+        desk, tech = net.receptionist_of(order.office), net.technician_of(workshop)
+        if target is S.CANCELLED:
+            yield S.CANCELLED, desk, "Клиент передумал"
+            return
+        if not workshop.is_in_office:
+            yield S.TO_WORKSHOP, desk, None
+        yield S.DIAGNOSING, tech, None
+        diagnosis, work = rng.choice(DIAGNOSES)
+        price = None
+        if not order.kind.is_free:
+            price = rng.randrange(15, 250) * 100 * 100
+            if target is S.AWAITING_APPROVAL:
+                price = (order.approval_limit or 0) + rng.randrange(10, 100) * 100 * 100
+        orders.record_work(order, actor=tech, diagnosis=diagnosis, work_done="", price=price)
+        back = S.READY if workshop.is_in_office else S.TO_OFFICE
+        if target in (S.TO_OFFICE, S.READY, S.COLLECTED) and rng.random() < 0.15:
+            yield back, tech, "Ремонт нецелесообразен: стоимость выше цены устройства"
+        else:
+            facts = orders.order_facts(order)
+            if workflow.within_approval_limit(facts, workflow.Request()) is not None:
+                yield S.AWAITING_APPROVAL, tech, None
+                yield S.AWAITING_PARTS, desk, "Клиент согласовал стоимость по телефону"
+            elif target is S.AWAITING_PARTS or rng.random() < 0.4:
+                yield S.AWAITING_PARTS, tech, None
+            yield S.IN_REPAIR, tech, None
+            orders.record_work(order, actor=tech, diagnosis=diagnosis, work_done=work, price=price)
+            yield S.REPAIRED, tech, None
+            yield back, tech, None
+        if order.status is S.TO_OFFICE:
+            yield S.READY, desk, None
+        due = orders.order_facts(order).balance_due
+        if due > 0:
+            orders.record_payment(
+                order, kind=PaymentKind.FINAL, method=rng.choice(list(PaymentMethod)),
+                amount=due, actor=desk, now=self.moment,
+            )
+        yield S.COLLECTED, desk, None
+
+
+def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
+    """Create the demo network and orders. Same `today` and seed, same data."""
+    rng = random.Random(seed_value)
+    today = today or local_date()
+    now = datetime.combine(today, time(9, 0), tzinfo=UTC)
+    network = build_network()
+    walker = _Walker(network, rng, now)
+
+    customers = []
+    for index in range(200):
+        company = index % 17 == 0
+        name = rng.choice(COMPANIES) if company else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        customers.append(
+            intake.register_customer(
+                intake.CustomerData(
+                    name=name,
+                    phone=f"+79{rng.randrange(10**8, 10**9):09d}",
+                    email=f"client{index}@example.com" if rng.random() < 0.6 else None,
+                    kind=CustomerKind.COMPANY if company else CustomerKind.INDIVIDUAL,
+                    consent_sms=rng.random() < 0.8,
+                    consent_email=rng.random() < 0.5,
+                )
+            )
+        )
+
+    plan = [(status, days) for status, count, days in SPREAD for _ in range(count)]
+    plan.sort(key=lambda item: -item[1][1])  # oldest first, so repeat visits follow originals
+    for index, (target, (min_days, max_days)) in enumerate(plan):
+        customer = customers[index % len(customers)]
+        received_on = today - timedelta(days=rng.randint(min_days, max_days))
+        category, brand, models = rng.choice(DEVICES)
+        in_warranty = rng.random() < 0.3
+        device = intake.register_device(
+            customer,
+            intake.DeviceData(
+                category=category, brand=brand, model=rng.choice(models), serial=_serial(rng, category),
+                purchase_date=received_on - timedelta(days=rng.randint(30, 300) if in_warranty else rng.randint(500, 1500)),
+                seller=rng.choice(["DNS", "М.Видео", "Ozon", None]),
+                warranty_months=12,
+            ),
+            today=received_on,
+        )
+        office = network.offices[index % 2]
+        workshop = network.workshops[0] if office is network.offices[0] and rng.random() < 0.5 else network.workshops[1 + index % 2]
+        moment = _at(received_on, rng)
+        suggestion, _history = intake.assess_device(device, today=received_on)
+        estimate = rng.randrange(20, 200) * 100 * 100
+        order = intake.receive_device(
+            customer=customer, device=device, office=office, workshop=workshop,
+            actor=network.receptionist_of(office),
+            data=intake.OrderData(
+                kind=suggestion.kind,
+                complaint=rng.choice(COMPLAINTS),
+                condition=rng.choice(CONDITIONS),
+                accessories=rng.choice(ACCESSORIES),
+                passcode=rng.choice([None, "1234", "0000"]),
+                declared_value=rng.randrange(100, 1500) * 100 * 100,
+                estimate=estimate,
+                approval_limit=estimate // 2 if rng.random() < 0.5 else None,
+                prepayment=rng.choice([None, None, 100000]) if suggestion.kind is OrderKind.PAID else None,
+            ),
+            now=moment,
+        )
+        walker.walk(order, target, moment)
+    _repeat_visits(network, rng, today)
+    db.session.flush()
+    return network
+
+
+def _repeat_visits(network: Network, rng: random.Random, today: date) -> None:
+    """Bring a few repaired devices back under our warranty, as repeat orders."""
+    candidates = db.session.execute(
+        db.select(RepairOrder)
+        .where(RepairOrder.status == S.COLLECTED, RepairOrder.kind != OrderKind.REPEAT)
+        .order_by(RepairOrder.collected_at.desc())
+    ).scalars()
+    made = 0
+    for original in candidates:
+        suggestion, _history = intake.assess_device(original.device, today=today)
+        if suggestion.kind is not OrderKind.REPEAT or made == 6:
+            continue
+        office = original.office
+        order = intake.receive_device(
+            customer=original.customer, device=original.device, office=office,
+            workshop=original.workshop, actor=network.receptionist_of(office),
+            data=intake.OrderData(
+                kind=OrderKind.REPEAT, complaint="Неисправность вернулась после ремонта",
+                condition="Без видимых повреждений", original_order_id=suggestion.original_order_id,
+            ),
+            now=_at(today, rng) - timedelta(days=rng.randint(0, 3)),
+        )
+        _Walker(network, rng, datetime.combine(today, time(9), tzinfo=UTC)).walk(
+            order, rng.choice([S.RECEIVED, S.DIAGNOSING, S.IN_REPAIR]), order.received_at
+        )
+        made += 1

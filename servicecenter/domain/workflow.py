@@ -1,0 +1,255 @@
+"""The repair order workflow: one explicit table of transitions with named guards.
+
+`TRANSITIONS` is the single source for the buttons in the UI, the API and the checks in
+`services.orders.change_status`. A transition names who may take it, the guards that must hold,
+and the outcome it records (finishing the work sets the outcome; returning a device unrepaired
+sets it to NOT_REPAIRED and needs a reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .enums import OrderKind, OrderStatus, Outcome, Role
+from .errors import N_, IllegalTransition, NotPermitted
+
+S = OrderStatus
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the guards need to know about an order, in plain values."""
+
+    status: OrderStatus
+    kind: OrderKind
+    estimate: int | None = None
+    approval_limit: int | None = None
+    price: int | None = None
+    outcome: Outcome | None = None
+    balance_due: int = 0
+    workshop_in_office: bool = False
+
+    @property
+    def quote(self) -> int | None:
+        """The best known price: the diagnosed price, else the estimate taken at intake."""
+        return self.price if self.price is not None else self.estimate
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the person asking for the change supplies with it."""
+
+    note: str | None = None
+
+
+# A guard returns None when the transition may go ahead, or an English message (a template
+# marked for translation) saying what is missing.
+Guard = Callable[[OrderFacts, Request], "str | None"]
+
+
+def workshop_is_remote(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.workshop_in_office:
+        return N_("The workshop is inside the office: no transit is needed.")
+    return None
+
+
+def workshop_in_office(facts: OrderFacts, _request: Request) -> str | None:
+    if not facts.workshop_in_office:
+        return N_("The device must travel to and from the workshop with a handover.")
+    return None
+
+
+def within_approval_limit(facts: OrderFacts, _request: Request) -> str | None:
+    """A paid repair costing more than the customer allowed must be approved first."""
+    if facts.kind.is_free:
+        return None
+    if facts.quote is None:
+        return N_("The price is not known yet: ask the customer to approve a quote first.")
+    if facts.quote > (facts.approval_limit or 0):
+        return N_("The price exceeds the customer's approval limit: ask for approval first.")
+    return None
+
+
+def charges_customer(facts: OrderFacts, _request: Request) -> str | None:
+    """Warranty and repeat repairs are free, so they never wait for a price approval."""
+    if facts.kind.is_free:
+        return N_("Warranty repairs are free and never wait for the customer's approval.")
+    return None
+
+
+def has_price(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.price is None:
+        return N_("Enter the price of the repair before asking for approval.")
+    return None
+
+
+def has_outcome(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.outcome is None:
+        return N_("Record whether the device was repaired first.")
+    return None
+
+
+def reason_given(_facts: OrderFacts, request: Request) -> str | None:
+    if not (request.note or "").strip():
+        return N_("Give the reason in the note.")
+    return None
+
+
+def balance_paid(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.balance_due > 0:
+        return N_("The balance due must be paid before the device is handed back.")
+    return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    guards: tuple[Guard, ...] = ()
+    sets_outcome: Outcome | None = None
+    needs_reason: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needs_reason", reason_given in self.guards)
+
+
+OFFICE = frozenset({Role.ADMIN, Role.RECEPTIONIST})
+WORKSHOP = frozenset({Role.ADMIN, Role.MANAGER, Role.TECHNICIAN})
+WORKSHOP_MANAGEMENT = frozenset({Role.ADMIN, Role.MANAGER})
+# The customer's answer to a quote reaches the office or the workshop by phone.
+ANYONE = OFFICE | WORKSHOP
+
+_return_unrepaired_remote = Rule(
+    WORKSHOP, (workshop_is_remote, reason_given), sets_outcome=Outcome.NOT_REPAIRED
+)
+_return_unrepaired_in_office = Rule(
+    WORKSHOP | OFFICE, (workshop_in_office, reason_given), sets_outcome=Outcome.NOT_REPAIRED
+)
+
+TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
+    S.RECEIVED: {
+        S.TO_WORKSHOP: Rule(OFFICE, (workshop_is_remote,)),
+        S.DIAGNOSING: Rule(WORKSHOP, (workshop_in_office,)),
+        S.CANCELLED: Rule(OFFICE, (reason_given,)),
+    },
+    S.TO_WORKSHOP: {
+        S.DIAGNOSING: Rule(WORKSHOP),
+        # Refused by the workshop: back to the office to be routed again.
+        S.RECEIVED: Rule(WORKSHOP_MANAGEMENT, (reason_given,)),
+    },
+    S.DIAGNOSING: {
+        S.AWAITING_APPROVAL: Rule(WORKSHOP, (charges_customer, has_price)),
+        S.AWAITING_PARTS: Rule(WORKSHOP, (within_approval_limit,)),
+        S.IN_REPAIR: Rule(WORKSHOP, (within_approval_limit,)),
+        S.TO_OFFICE: _return_unrepaired_remote,
+        S.READY: _return_unrepaired_in_office,
+    },
+    S.AWAITING_APPROVAL: {
+        S.AWAITING_PARTS: Rule(ANYONE),
+        S.IN_REPAIR: Rule(ANYONE),
+        # Declined by the customer.
+        S.TO_OFFICE: Rule(ANYONE, (workshop_is_remote, reason_given), Outcome.NOT_REPAIRED),
+        S.READY: _return_unrepaired_in_office,
+    },
+    S.AWAITING_PARTS: {
+        S.IN_REPAIR: Rule(WORKSHOP),
+        S.TO_OFFICE: _return_unrepaired_remote,
+        S.READY: _return_unrepaired_in_office,
+    },
+    S.IN_REPAIR: {
+        S.REPAIRED: Rule(WORKSHOP, sets_outcome=Outcome.REPAIRED),
+        S.AWAITING_PARTS: Rule(WORKSHOP),
+        S.TO_OFFICE: _return_unrepaired_remote,
+        S.READY: _return_unrepaired_in_office,
+    },
+    S.REPAIRED: {
+        S.TO_OFFICE: Rule(WORKSHOP, (workshop_is_remote, has_outcome)),
+        S.READY: Rule(WORKSHOP | OFFICE, (workshop_in_office, has_outcome)),
+    },
+    S.TO_OFFICE: {
+        S.READY: Rule(OFFICE, (has_outcome,)),
+    },
+    S.READY: {
+        S.COLLECTED: Rule(OFFICE, (has_outcome, balance_paid)),
+    },
+    S.COLLECTED: {},
+    S.CANCELLED: {},
+}
+
+# Statuses in which the device is at (or on its way to) the workshop: the technician's queue.
+WORKSHOP_STATUSES = (
+    S.TO_WORKSHOP,
+    S.DIAGNOSING,
+    S.AWAITING_APPROVAL,
+    S.AWAITING_PARTS,
+    S.IN_REPAIR,
+    S.REPAIRED,
+)
+FINAL_STATUSES = (S.COLLECTED, S.CANCELLED)
+OPEN_STATUSES = tuple(status for status in S if status not in FINAL_STATUSES)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One transition offered to a person: allowed, or shown with the reason it is not yet."""
+
+    target: OrderStatus
+    blocked_by: str | None
+    needs_reason: bool
+    sets_outcome: Outcome | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.blocked_by is None
+
+
+PLACEMENT_GUARDS = (workshop_is_remote, workshop_in_office)
+
+
+def options(facts: OrderFacts, role: Role) -> list[Option]:
+    """The transitions a role may take from the order's status, each with what blocks it now.
+
+    Transitions that do not fit the workshop's placement (in the office or remote) are not offered
+    at all; the reason guard is not checked because the note is typed with the button press.
+    """
+    result = []
+    for target, rule in TRANSITIONS[facts.status].items():
+        if role not in rule.roles:
+            continue
+        if any(guard(facts, Request()) for guard in rule.guards if guard in PLACEMENT_GUARDS):
+            continue
+        blocker = next(
+            (
+                message
+                for guard in rule.guards
+                if guard is not reason_given
+                and (message := guard(facts, Request())) is not None
+            ),
+            None,
+        )
+        result.append(Option(target, blocker, rule.needs_reason, rule.sets_outcome))
+    return result
+
+
+def check_transition(
+    facts: OrderFacts, target: OrderStatus, role: Role, request: Request = Request()
+) -> Rule:
+    """Return the rule for `status -> target`, or raise.
+
+    Raises IllegalTransition when the table has no such edge or one of its guards refuses, and
+    NotPermitted when the role may not take it.
+    """
+    rule = TRANSITIONS[facts.status].get(target)
+    if rule is None:
+        raise IllegalTransition(
+            N_("An order cannot move from %(source)s to %(target)s."),
+            source=facts.status.value,
+            target=target.value,
+        )
+    if role not in rule.roles:
+        raise NotPermitted(N_("Your role may not make this change."))
+    for guard in rule.guards:
+        message = guard(facts, request)
+        if message is not None:
+            raise IllegalTransition(message, field="note" if guard is reason_given else None)
+    return rule

@@ -1,0 +1,174 @@
+"""Reading repair orders: scoped lookups, the filtered order list, the workshop queue, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..domain import workflow
+from ..domain.contact import phone_digits
+from ..domain.enums import OrderKind, OrderStatus, PaymentKind, Role
+from ..domain.numbering import canonical_number
+from ..extensions import db
+from ..models import Customer, Device, OrderStatusChange, Payment, RepairOrder, User
+from .pagination import Page, keyset_page
+from .scope import order_scope
+
+# Many-to-one neighbours shown with every order row: one JOIN, not one query per row.
+_ROW_NEIGHBOURS = (
+    joinedload(RepairOrder.customer),
+    joinedload(RepairOrder.device),
+    joinedload(RepairOrder.office),
+    joinedload(RepairOrder.workshop),
+)
+
+
+def get_order_for(user: User, number: str) -> RepairOrder | None:
+    """The order with this number if the user may see it; None otherwise (the view answers 404)."""
+    canonical = canonical_number(number)
+    if canonical is None:
+        return None
+    statement = (
+        sa.select(RepairOrder)
+        .options(
+            *_ROW_NEIGHBOURS,
+            joinedload(RepairOrder.technician),
+            joinedload(RepairOrder.received_by),
+            joinedload(RepairOrder.original_order),
+            selectinload(RepairOrder.history).joinedload(OrderStatusChange.actor),
+            selectinload(RepairOrder.payments).joinedload(Payment.taken_by),
+        )
+        .where(RepairOrder.number == canonical, order_scope(user))
+    )
+    return db.session.execute(statement).unique().scalar_one_or_none()
+
+
+def paid_total(order_id: int) -> int:
+    """Money received on an order, refunds deducted (minor units)."""
+    signed = sa.case((Payment.kind == PaymentKind.REFUND, -Payment.amount), else_=Payment.amount)
+    total = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(signed), 0)).where(Payment.order_id == order_id)
+    ).scalar_one()
+    return int(total)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    q: str = ""
+    status: OrderStatus | None = None
+    kind: OrderKind | None = None
+    office_id: int | None = None
+    workshop_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    open_only: bool = False
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def search_condition(q: str) -> sa.ColumnElement[bool] | None:
+    """Match an order by number, customer name, phone digits or device serial.
+
+    Each branch is a lookup on an indexed column (number, phone, serial, name), combined with OR.
+    """
+    text = q.strip()
+    if not text:
+        return None
+    conditions: list[sa.ColumnElement[bool]] = []
+    number = canonical_number(text)
+    if number:
+        conditions.append(RepairOrder.number == number)
+    elif len(text) >= 3:
+        conditions.append(RepairOrder.number.startswith(text.upper(), autoescape=True))
+    digits = phone_digits(text)
+    if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 4:
+        conditions.append(
+            RepairOrder.customer_id.in_(
+                sa.select(Customer.id).where(Customer.phone.contains(digits, autoescape=True))
+            )
+        )
+    serial = text.replace(" ", "").upper()
+    if len(serial) >= 3:
+        conditions.append(
+            RepairOrder.device_id.in_(
+                sa.select(Device.id).where(Device.serial.startswith(serial, autoescape=True))
+            )
+        )
+    if len(text) >= 2:
+        conditions.append(
+            RepairOrder.customer_id.in_(
+                sa.select(Customer.id).where(
+                    Customer.search_name.contains(text.casefold(), autoescape=True)
+                )
+            )
+        )
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def list_orders(
+    user: User, filters: OrderFilter, *, cursor: str | None = None, limit: int = 50
+) -> Page[RepairOrder]:
+    """Orders the user may see, newest intake first, filtered; one page after `cursor`."""
+    statement = sa.select(RepairOrder).options(*_ROW_NEIGHBOURS).where(order_scope(user))
+    if (condition := search_condition(filters.q)) is not None:
+        statement = statement.where(condition)
+    if filters.status is not None:
+        statement = statement.where(RepairOrder.status == filters.status)
+    elif filters.open_only:
+        statement = statement.where(RepairOrder.status.in_(workflow.OPEN_STATUSES))
+    if filters.kind is not None:
+        statement = statement.where(RepairOrder.kind == filters.kind)
+    if filters.office_id is not None:
+        statement = statement.where(RepairOrder.office_id == filters.office_id)
+    if filters.workshop_id is not None:
+        statement = statement.where(RepairOrder.workshop_id == filters.workshop_id)
+    if filters.date_from is not None:
+        statement = statement.where(RepairOrder.received_at >= _day_start(filters.date_from))
+    if filters.date_to is not None:
+        statement = statement.where(
+            RepairOrder.received_at < _day_start(filters.date_to + timedelta(days=1))
+        )
+    return keyset_page(
+        db.session,
+        statement,
+        key_columns=(RepairOrder.received_at, RepairOrder.id),
+        descending=True,
+        cursor=cursor,
+        limit=limit,
+        key_of=lambda order: (order.received_at, order.id),
+    )
+
+
+def list_queue(user: User, *, cursor: str | None = None, limit: int = 50) -> Page[RepairOrder]:
+    """The workshop's open jobs, the soonest promised date first (ties: oldest order first)."""
+    statement = (
+        sa.select(RepairOrder)
+        .options(*_ROW_NEIGHBOURS, joinedload(RepairOrder.technician))
+        .where(order_scope(user), RepairOrder.status.in_(workflow.WORKSHOP_STATUSES))
+    )
+    if user.role is Role.RECEPTIONIST:
+        statement = statement.where(sa.false())
+    return keyset_page(
+        db.session,
+        statement,
+        key_columns=(RepairOrder.promised_date, RepairOrder.id),
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+        key_of=lambda order: (order.promised_date, order.id),
+    )
+
+
+def count_by_status(user: User) -> dict[OrderStatus, int]:
+    """Open orders per status within the user's scope (the dashboard tiles of the home page)."""
+    rows = db.session.execute(
+        sa.select(RepairOrder.status, sa.func.count())
+        .where(order_scope(user), RepairOrder.status.in_(workflow.OPEN_STATUSES))
+        .group_by(RepairOrder.status)
+    ).all()
+    return {status: count for status, count in rows}

@@ -1,0 +1,78 @@
+"""Keyset pagination: "next page" continues after the last row seen, so page 1000 costs what page 1
+costs and no COUNT(*) runs on every page."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict) and "dt" in value:
+        return datetime.fromisoformat(value["dt"])
+    if isinstance(value, dict) and "d" in value:
+        return date.fromisoformat(value["d"])
+    return value
+
+
+def encode_cursor(values: tuple) -> str:
+    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, arity: int) -> tuple | None:
+    """The key values in a cursor, or None when it is absent or not one of ours (start over)."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = tuple(_decode_value(v) for v in json.loads(raw))
+    except (ValueError, TypeError):
+        return None
+    return values if len(values) == arity else None
+
+
+def keyset_page(
+    session,
+    statement: sa.Select,
+    *,
+    key_columns: tuple,
+    descending: bool,
+    cursor: str | None,
+    limit: int,
+    key_of,
+) -> Page:
+    """Run `statement` ordered by `key_columns` (unique together), one page after `cursor`."""
+    after = decode_cursor(cursor, len(key_columns))
+    if after is not None:
+        key = sa.tuple_(*key_columns)
+        bound = sa.tuple_(
+            *(sa.literal(value, type_=column.type) for value, column in zip(after, key_columns))
+        )
+        statement = statement.where(key < bound if descending else key > bound)
+    ordering = [column.desc() if descending else column.asc() for column in key_columns]
+    rows = session.execute(statement.order_by(*ordering).limit(limit + 1)).unique().scalars().all()
+    items = list(rows[:limit])
+    next_cursor = encode_cursor(key_of(items[-1])) if len(rows) > limit and items else None
+    return Page(items, next_cursor)

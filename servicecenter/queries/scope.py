@@ -1,0 +1,22 @@
+"""Which orders a staff member may see: their office's, their workshop's, or all for admins.
+
+Every lookup by id or number goes through these filters, so another workshop's order is simply
+not found (404), never forbidden (which would confirm it exists).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..domain.enums import Role
+from ..models import RepairOrder, User
+
+
+def order_scope(user: User) -> sa.ColumnElement[bool]:
+    if user.role is Role.ADMIN:
+        return sa.true()
+    if user.role is Role.RECEPTIONIST and user.office_id is not None:
+        return RepairOrder.office_id == user.office_id
+    if user.role.is_workshop_staff and user.workshop_id is not None:
+        return RepairOrder.workshop_id == user.workshop_id
+    return sa.false()

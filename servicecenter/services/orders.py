@@ -1,0 +1,155 @@
+"""Working on an order: the one status-change service, the workshop's findings, payments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain import workflow
+from ..domain.enums import OrderStatus, PaymentKind, PaymentMethod, Role
+from ..domain.errors import N_, NotPermitted, StaleEdit
+from ..domain.payments import balance_due, check_payment
+from ..extensions import db
+from ..models import OrderStatusChange, Payment, RepairOrder, User
+from ..models._types import utcnow
+from ..queries.orders import paid_total
+
+# Statuses in which the workshop may still change its findings and the price.
+WORK_EDITABLE = (
+    OrderStatus.DIAGNOSING,
+    OrderStatus.AWAITING_APPROVAL,
+    OrderStatus.AWAITING_PARTS,
+    OrderStatus.IN_REPAIR,
+    OrderStatus.REPAIRED,
+)
+
+
+def order_facts(order: RepairOrder) -> workflow.OrderFacts:
+    """The order as the workflow guards see it (reads the payments total)."""
+    return workflow.OrderFacts(
+        status=order.status,
+        kind=order.kind,
+        estimate=order.estimate,
+        approval_limit=order.approval_limit,
+        price=order.price,
+        outcome=order.outcome,
+        balance_due=balance_due(order.amount_charged, paid_total(order.id)),
+        workshop_in_office=order.workshop.is_in_office,
+    )
+
+
+def _check_version(order: RepairOrder, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != order.version:
+        raise StaleEdit(
+            N_("Someone else changed this order while you had it open. Check it and try again.")
+        )
+
+
+def change_status(
+    order: RepairOrder,
+    target: OrderStatus,
+    *,
+    actor: User,
+    note: str | None = None,
+    note_public: bool = False,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> OrderStatusChange:
+    """Move the order to `target` if the workflow table allows it for the actor's role.
+
+    The only place that assigns `order.status`. Records the outcome the transition implies,
+    the ready and collected times, and one history row.
+    Raises IllegalTransition, NotPermitted or StaleEdit.
+    """
+    now = now or utcnow()
+    _check_version(order, expected_version)
+    rule = workflow.check_transition(
+        order_facts(order), target, actor.role, workflow.Request(note=note)
+    )
+    if rule.sets_outcome is not None:
+        order.outcome = rule.sets_outcome
+    if target is OrderStatus.READY:
+        order.ready_at = now
+    elif target is OrderStatus.COLLECTED:
+        order.collected_at = now
+    if (
+        target is OrderStatus.DIAGNOSING
+        and order.technician_id is None
+        and actor.role is Role.TECHNICIAN
+    ):
+        order.technician_id = actor.id  # whoever starts the diagnosis takes the job
+    change = OrderStatusChange(
+        order_id=order.id,
+        from_status=order.status,
+        to_status=target,
+        actor_id=actor.id,
+        created_at=now,
+        note=(note or "").strip(),
+        note_public=note_public,
+    )
+    order.status = target
+    order.status_changed_at = now
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def record_work(
+    order: RepairOrder,
+    *,
+    actor: User,
+    diagnosis: str,
+    work_done: str,
+    price: int | None,
+    expected_version: int | None = None,
+) -> None:
+    """Save the workshop's findings and the price while the job is at the workshop.
+
+    Raises NotPermitted outside the workshop stages or for office staff, StaleEdit when the
+    order changed since the form was opened.
+    """
+    _check_version(order, expected_version)
+    if actor.role not in workflow.WORKSHOP:
+        raise NotPermitted(N_("Only the workshop records diagnosis and work."))
+    if order.status not in WORK_EDITABLE:
+        raise NotPermitted(N_("Findings can be changed only while the device is at the workshop."))
+    order.diagnosis = diagnosis.strip()
+    order.work_done = work_done.strip()
+    order.price = price
+    db.session.flush()
+
+
+def record_payment(
+    order: RepairOrder,
+    *,
+    kind: PaymentKind,
+    method: PaymentMethod,
+    amount: int,
+    actor: User,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Payment:
+    """Take (or refund) money at the counter. Raises PaymentError, NotPermitted or StaleEdit."""
+    _check_version(order, expected_version)
+    if actor.role not in workflow.OFFICE:
+        raise NotPermitted(N_("Payments are taken at the office."))
+    check_payment(
+        kind,
+        amount,
+        status=order.status,
+        free=order.kind.is_free,
+        charged=order.amount_charged if order.price is not None else None,
+        paid=paid_total(order.id),
+    )
+    payment = Payment(
+        order_id=order.id,
+        kind=kind,
+        method=method,
+        amount=amount,
+        taken_by_id=actor.id,
+        created_at=now or utcnow(),
+    )
+    db.session.add(payment)
+    # Touch the order so that its version moves: a payment changes what the order page shows.
+    order.updated_at = payment.created_at
+    db.session.flush()
+    return payment

@@ -1,0 +1,71 @@
+"""Error pages and the mapping of domain errors onto forms and flash messages."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..domain.errors import DomainError
+from ..extensions import db
+
+
+def message_of(error: DomainError) -> str:
+    """The error's message in the visitor's language."""
+    return gettext(error.template, **error.params)
+
+
+def apply_to_form(error: DomainError, form: FlaskForm) -> None:
+    """Show a domain error next to the field it concerns, or at the top of the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, message_of(error)]
+    else:
+        flash(message_of(error), "danger")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def register(app: Flask) -> None:
+    def render(code: int, title: str, detail: str):
+        if _wants_json():
+            return jsonify(error=title, detail=detail), code
+        return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render(
+            400,
+            gettext("The form expired"),
+            gettext("Please go back, reload the page and submit the form again."),
+        )
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render(404, gettext("Not found"), gettext("There is nothing here, or it is not yours to see."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render(
+            429,
+            gettext("Too many attempts"),
+            gettext("Please wait a minute before trying again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # Flask logged the exception already; make sure no half-done work is left behind.
+        db.session.rollback()
+        return render(
+            500,
+            gettext("Something went wrong"),
+            gettext("The error has been logged. Nothing was saved; please try again."),
+        )

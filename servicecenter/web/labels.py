@@ -1,0 +1,123 @@
+"""Human names for the domain's values, translated. The only place these words are defined."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..domain.enums import (
+    CustomerKind,
+    DeviceCategory,
+    OrderKind,
+    OrderStatus,
+    Outcome,
+    PaymentKind,
+    PaymentMethod,
+    Role,
+    WorkshopKind,
+)
+from ..domain.public_status import Stage
+
+STATUS = {
+    OrderStatus.RECEIVED: _l("Received"),
+    OrderStatus.TO_WORKSHOP: _l("To workshop"),
+    OrderStatus.DIAGNOSING: _l("Diagnosing"),
+    OrderStatus.AWAITING_APPROVAL: _l("Awaiting approval"),
+    OrderStatus.AWAITING_PARTS: _l("Awaiting parts"),
+    OrderStatus.IN_REPAIR: _l("In repair"),
+    OrderStatus.REPAIRED: _l("Repaired"),
+    OrderStatus.TO_OFFICE: _l("To office"),
+    OrderStatus.READY: _l("Ready"),
+    OrderStatus.COLLECTED: _l("Collected"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+}
+
+# What the button that moves an order into a status says.
+ACTION = {
+    OrderStatus.RECEIVED: _l("Refuse and return to office"),
+    OrderStatus.TO_WORKSHOP: _l("Send to workshop"),
+    OrderStatus.DIAGNOSING: _l("Start diagnosis"),
+    OrderStatus.AWAITING_APPROVAL: _l("Ask customer to approve"),
+    OrderStatus.AWAITING_PARTS: _l("Wait for parts"),
+    OrderStatus.IN_REPAIR: _l("Start repair"),
+    OrderStatus.REPAIRED: _l("Repair finished"),
+    OrderStatus.TO_OFFICE: _l("Send back to office"),
+    OrderStatus.READY: _l("Ready for pickup"),
+    OrderStatus.COLLECTED: _l("Hand over to customer"),
+    OrderStatus.CANCELLED: _l("Cancel order"),
+}
+
+# Bootstrap colour of each status badge.
+STATUS_COLOUR = {
+    OrderStatus.RECEIVED: "secondary",
+    OrderStatus.TO_WORKSHOP: "info",
+    OrderStatus.DIAGNOSING: "primary",
+    OrderStatus.AWAITING_APPROVAL: "warning",
+    OrderStatus.AWAITING_PARTS: "warning",
+    OrderStatus.IN_REPAIR: "primary",
+    OrderStatus.REPAIRED: "success",
+    OrderStatus.TO_OFFICE: "info",
+    OrderStatus.READY: "success",
+    OrderStatus.COLLECTED: "dark",
+    OrderStatus.CANCELLED: "light",
+}
+
+STAGE = {
+    Stage.ACCEPTED: _l("Accepted"),
+    Stage.AT_WORKSHOP: _l("At the workshop"),
+    Stage.DIAGNOSTICS: _l("Diagnostics"),
+    Stage.AWAITING_APPROVAL: _l("Waiting for your approval"),
+    Stage.AWAITING_PARTS: _l("Waiting for parts"),
+    Stage.IN_REPAIR: _l("Repair in progress"),
+    Stage.RETURNING: _l("On the way to the office"),
+    Stage.READY: _l("Ready for pickup"),
+    Stage.COLLECTED: _l("Collected"),
+    Stage.CANCELLED: _l("Cancelled"),
+}
+
+KIND = {
+    OrderKind.PAID: _l("Paid"),
+    OrderKind.WARRANTY: _l("Warranty"),
+    OrderKind.REPEAT: _l("Repeat (our warranty)"),
+}
+
+OUTCOME = {Outcome.REPAIRED: _l("Repaired"), Outcome.NOT_REPAIRED: _l("Not repaired")}
+
+CUSTOMER_KIND = {CustomerKind.INDIVIDUAL: _l("Individual"), CustomerKind.COMPANY: _l("Company")}
+
+CATEGORY = {
+    DeviceCategory.PHONE: _l("Phone"),
+    DeviceCategory.TABLET: _l("Tablet"),
+    DeviceCategory.LAPTOP: _l("Laptop"),
+    DeviceCategory.DESKTOP: _l("Desktop computer"),
+    DeviceCategory.TV: _l("TV"),
+    DeviceCategory.AUDIO: _l("Audio"),
+    DeviceCategory.CAMERA: _l("Camera"),
+    DeviceCategory.APPLIANCE: _l("Home appliance"),
+    DeviceCategory.OTHER: _l("Other"),
+}
+
+ROLE = {
+    Role.ADMIN: _l("Administrator"),
+    Role.RECEPTIONIST: _l("Receptionist"),
+    Role.MANAGER: _l("Workshop manager"),
+    Role.TECHNICIAN: _l("Technician"),
+}
+
+WORKSHOP_KIND = {WorkshopKind.OWN: _l("Own"), WorkshopKind.PARTNER: _l("Partner")}
+
+PAYMENT_KIND = {
+    PaymentKind.PREPAYMENT: _l("Prepayment"),
+    PaymentKind.FINAL: _l("Payment"),
+    PaymentKind.REFUND: _l("Refund"),
+}
+
+PAYMENT_METHOD = {
+    PaymentMethod.CASH: _l("Cash"),
+    PaymentMethod.CARD: _l("Card"),
+    PaymentMethod.TRANSFER: _l("Bank transfer"),
+}
+
+
+def choices(mapping: dict) -> list[tuple[str, object]]:
+    """WTForms choices from a label mapping, in the enum's order."""
+    return [(member.value, label) for member, label in mapping.items()]

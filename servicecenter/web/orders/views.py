@@ -1,0 +1,154 @@
+"""The order list with search and filters, the order page, and the actions taken on it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ...domain import workflow
+from ...domain.enums import PaymentKind, PaymentMethod, Role
+from ...domain.errors import DomainError
+from ...domain.payments import balance_due
+from ...domain.warranty import days_left, legal_deadline
+from ...extensions import db
+from ...queries.network import list_offices, list_workshops
+from ...queries.orders import get_order_for, list_orders
+from ...services import orders as order_service
+from ...services.clock import local_date, local_zone
+from .. import labels
+from ..access import STAFF, roles_required
+from ..errors import apply_to_form
+from .forms import ANY, OrderFilterForm, PaymentForm, StatusForm, WorkForm
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+
+
+@bp.get("")
+@roles_required(*STAFF)
+def index():
+    form = OrderFilterForm(request.args)
+    form.office_id.choices = ANY + [(o.id, f"{o.code} · {o.name}") for o in list_offices()]
+    form.workshop_id.choices = ANY + [(w.id, w.name) for w in list_workshops()]
+    form.validate()
+    page = list_orders(
+        current_user,
+        form.to_filter(),
+        cursor=request.args.get("after"),
+        limit=current_app.config["PAGE_SIZE"],
+    )
+    return render_template("orders/index.html", form=form, page=page)
+
+
+def _load(number: str):
+    return get_order_for(current_user, number) or abort(404)
+
+
+def _render_detail(order, *, status_form=None, work_form=None, payment_form=None, code=200):
+    facts = order_service.order_facts(order)
+    paid = order.amount_charged - facts.balance_due
+    deadline = legal_deadline(order.kind, order.received_at.astimezone(local_zone()).date())
+    options = workflow.options(facts, current_user.role)
+    may_work = current_user.role in workflow.WORKSHOP and order.status in order_service.WORK_EDITABLE
+    may_pay = current_user.role in workflow.OFFICE
+    context = dict(
+        order=order,
+        facts=facts,
+        paid=paid,
+        balance=balance_due(order.amount_charged, paid),
+        deadline=deadline,
+        deadline_days_left=days_left(deadline, local_date()) if deadline else None,
+        options=options,
+        status_form=status_form or StatusForm(version=order.version),
+        work_form=(work_form or WorkForm(obj=order, version=order.version)) if may_work else None,
+        payment_form=(payment_form or _new_payment_form(order, facts)) if may_pay else None,
+    )
+    if work_form is None and may_work:
+        context["work_form"].price.data = None if order.price is None else order.price / 100
+    return render_template("orders/detail.html", **context), code
+
+
+def _new_payment_form(order, facts) -> PaymentForm:
+    form = PaymentForm(version=order.version)
+    if facts.balance_due > 0:
+        form.amount.data = facts.balance_due / 100
+    return form
+
+
+@bp.get("/<number>")
+@roles_required(*STAFF)
+def detail(number: str):
+    return _render_detail(_load(number))
+
+
+@bp.post("/<number>/status")
+@roles_required(*STAFF)
+def change_status(number: str):
+    order = _load(number)
+    form = StatusForm()
+    target = form.target_status()
+    if form.validate_on_submit() and target is not None:
+        try:
+            order_service.change_status(
+                order,
+                target,
+                actor=current_user,
+                note=form.note.data,
+                note_public=form.note_public.data,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(gettext("Status: %(status)s.", status=labels.STATUS[target]), "success")
+            return redirect(url_for("orders.detail", number=order.number))
+    return _render_detail(order, status_form=form, code=422)
+
+
+@bp.post("/<number>/work")
+@roles_required(Role.ADMIN, Role.MANAGER, Role.TECHNICIAN)
+def record_work(number: str):
+    order = _load(number)
+    form = WorkForm()
+    if form.validate_on_submit():
+        try:
+            order_service.record_work(
+                order,
+                actor=current_user,
+                diagnosis=form.diagnosis.data or "",
+                work_done=form.work_done.data or "",
+                price=form.price.minor,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(gettext("Saved."), "success")
+            return redirect(url_for("orders.detail", number=order.number))
+    return _render_detail(order, work_form=form, code=422)
+
+
+@bp.post("/<number>/payments")
+@roles_required(Role.ADMIN, Role.RECEPTIONIST)
+def record_payment(number: str):
+    order = _load(number)
+    form = PaymentForm()
+    if form.validate_on_submit():
+        try:
+            order_service.record_payment(
+                order,
+                kind=PaymentKind(form.kind.data),
+                method=PaymentMethod(form.method.data),
+                amount=form.amount.minor,
+                actor=current_user,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(gettext("Payment recorded."), "success")
+            return redirect(url_for("orders.detail", number=order.number))
+    return _render_detail(order, payment_form=form, code=422)

@@ -1,0 +1,3 @@
+from servicecenter import create_app
+
+app = create_app()
