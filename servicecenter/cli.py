@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -22,7 +21,9 @@ def register(app: Flask) -> None:
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
 @click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
     help="Pretend today is this date (the data is the same for the same date).",
 )
 def seed_demo(if_empty: bool, today) -> None:
@@ -36,10 +37,12 @@ def seed_demo(if_empty: bool, today) -> None:
             if if_empty:
                 click.echo("The database has data already; demo data not loaded.")
                 return
-            raise click.ClickException("The database is not empty; demo data goes into an empty one.")
+            raise click.ClickException(
+                "The database is not empty; demo data goes into an empty one."
+            )
         network = demo.seed(today=today.date() if today else None)
         db.session.commit()
-    click.echo("Demo data loaded. Users (demo only, password '%s'):" % demo.DEMO_PASSWORD)
+    click.echo(f"Demo data loaded. Users (demo only, password '{demo.DEMO_PASSWORD}'):")
     for login, user in network.staff.items():
         place = user.office.name if user.office else user.workshop.name if user.workshop else "—"
         click.echo(f"  {login:<11} {user.role.value:<13} {place}")
@@ -59,23 +62,29 @@ def create_user(username, name, role, office_code, workshop_name, password) -> N
     with write_transaction():
         office = workshop = None
         if office_code:
-            office = db.session.execute(sa.select(Office).where(Office.code == office_code.upper())).scalar_one_or_none()
+            office = db.session.execute(
+                sa.select(Office).where(Office.code == office_code.upper())
+            ).scalar_one_or_none()
             if office is None:
                 raise click.ClickException(f"No office with code {office_code!r}.")
         if workshop_name:
-            workshop = db.session.execute(sa.select(Workshop).where(Workshop.name == workshop_name)).scalar_one_or_none()
+            workshop = db.session.execute(
+                sa.select(Workshop).where(Workshop.name == workshop_name)
+            ).scalar_one_or_none()
             if workshop is None:
                 raise click.ClickException(f"No workshop named {workshop_name!r}.")
         if db.session.execute(sa.select(User.id).where(User.username == username.lower())).first():
             raise click.ClickException(f"User {username!r} exists already.")
         try:
             users.create_user(
-                username=username, name=name, role=Role(role), password=password,
-                office=office, workshop=workshop,
+                username=username,
+                name=name,
+                role=Role(role),
+                password=password,
+                office=office,
+                workshop=workshop,
             )
         except DomainError as error:
             raise click.ClickException(str(error)) from None
         db.session.commit()
     click.echo(f"User {username} created.")
-
-

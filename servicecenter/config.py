@@ -107,7 +107,9 @@ ENVIRONMENT_OVERRIDES = {
 
 def environment_overrides() -> dict:
     """Read the settings a deployment passes through the environment."""
-    return {key: os.environ[var] for key, var in ENVIRONMENT_OVERRIDES.items() if os.environ.get(var)}
+    return {
+        key: os.environ[var] for key, var in ENVIRONMENT_OVERRIDES.items() if os.environ.get(var)
+    }
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

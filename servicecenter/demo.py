@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from .domain import workflow
 from .domain.enums import (
     CustomerKind,
     DeviceCategory,
@@ -17,7 +18,6 @@ from .domain.enums import (
     Role,
     WorkshopKind,
 )
-from .domain import workflow
 from .extensions import db
 from .models import Office, RepairOrder, User, Workshop
 from .services import intake, orders, users
@@ -27,12 +27,42 @@ S = OrderStatus
 DEMO_PASSWORD = "demo"
 
 FIRST_NAMES = [
-    "Анна", "Иван", "Мария", "Алексей", "Ольга", "Дмитрий", "Елена", "Сергей", "Наталья",
-    "Павел", "Татьяна", "Николай", "Ирина", "Андрей", "Светлана", "Michael", "Emma", "David",
+    "Анна",
+    "Иван",
+    "Мария",
+    "Алексей",
+    "Ольга",
+    "Дмитрий",
+    "Елена",
+    "Сергей",
+    "Наталья",
+    "Павел",
+    "Татьяна",
+    "Николай",
+    "Ирина",
+    "Андрей",
+    "Светлана",
+    "Michael",
+    "Emma",
+    "David",
 ]
 LAST_NAMES = [
-    "Иванова", "Петров", "Смирнова", "Кузнецов", "Соколова", "Попов", "Лебедева", "Козлов",
-    "Новикова", "Морозов", "Волкова", "Соловьёв", "Васильева", "Зайцев", "Павлова", "Brown",
+    "Иванова",
+    "Петров",
+    "Смирнова",
+    "Кузнецов",
+    "Соколова",
+    "Попов",
+    "Лебедева",
+    "Козлов",
+    "Новикова",
+    "Морозов",
+    "Волкова",
+    "Соловьёв",
+    "Васильева",
+    "Зайцев",
+    "Павлова",
+    "Brown",
 ]
 COMPANIES = ["ООО «Ромашка»", "АО «Вектор»", "ИП Сидоров", "Nordic Trade LLC"]
 DEVICES = [
@@ -48,13 +78,26 @@ DEVICES = [
     (DeviceCategory.AUDIO, "Sony", ["WH-1000XM5"]),
 ]
 COMPLAINTS = [
-    "Не включается", "Разбит экран", "Не заряжается", "Быстро садится батарея",
-    "Не работает звук", "Перегревается и выключается", "Залит водой", "Не ловит сеть",
-    "Does not power on", "Cracked screen", "Noise from the fan", "Leaks water",
+    "Не включается",
+    "Разбит экран",
+    "Не заряжается",
+    "Быстро садится батарея",
+    "Не работает звук",
+    "Перегревается и выключается",
+    "Залит водой",
+    "Не ловит сеть",
+    "Does not power on",
+    "Cracked screen",
+    "Noise from the fan",
+    "Leaks water",
 ]
 CONDITIONS = [
-    "Потёртости на корпусе", "Скол на углу", "Без видимых повреждений",
-    "Трещина на задней крышке", "Light scratches on the lid", "No visible damage",
+    "Потёртости на корпусе",
+    "Скол на углу",
+    "Без видимых повреждений",
+    "Трещина на задней крышке",
+    "Light scratches on the lid",
+    "No visible damage",
 ]
 ACCESSORIES = ["", "Зарядное устройство", "Чехол", "Коробка, кабель", "Charger"]
 DIAGNOSES = [
@@ -101,28 +144,49 @@ class Network:
 
 def build_network() -> Network:
     msk = Office(
-        code="MSK", name="Москва, Тверская", legal_name="ООО «Сервис-Центр»", tax_id="7701234567",
-        address="Москва, ул. Тверская, 12", phone="+7 495 123-45-67",
-        hours="Пн–Пт 10:00–20:00, Сб 11:00–17:00", locale="ru",
+        code="MSK",
+        name="Москва, Тверская",
+        legal_name="ООО «Сервис-Центр»",
+        tax_id="7701234567",
+        address="Москва, ул. Тверская, 12",
+        phone="+7 495 123-45-67",
+        hours="Пн–Пт 10:00–20:00, Сб 11:00–17:00",
+        locale="ru",
     )
     spb = Office(
-        code="SPB", name="Санкт-Петербург, Невский", legal_name="ООО «Сервис-Центр»",
-        tax_id="7701234567", address="Санкт-Петербург, Невский пр., 48", phone="+7 812 765-43-21",
-        hours="Mon–Sat 10:00–19:00", locale="ru",
+        code="SPB",
+        name="Санкт-Петербург, Невский",
+        legal_name="ООО «Сервис-Центр»",
+        tax_id="7701234567",
+        address="Санкт-Петербург, Невский пр., 48",
+        phone="+7 812 765-43-21",
+        hours="Mon–Sat 10:00–19:00",
+        locale="ru",
     )
     db.session.add_all([msk, spb])
     db.session.flush()
     central = Workshop(
-        name="Центральная мастерская", kind=WorkshopKind.OWN, address=msk.address,
-        phone=msk.phone, in_office_id=msk.id, turnaround_days=5,
+        name="Центральная мастерская",
+        kind=WorkshopKind.OWN,
+        address=msk.address,
+        phone=msk.phone,
+        in_office_id=msk.id,
+        turnaround_days=5,
     )
     fixpro = Workshop(
-        name="FixPro", kind=WorkshopKind.PARTNER, address="Москва, ул. Профсоюзная, 3",
-        phone="+7 495 222-33-44", email="orders@fixpro.example", turnaround_days=7,
+        name="FixPro",
+        kind=WorkshopKind.PARTNER,
+        address="Москва, ул. Профсоюзная, 3",
+        phone="+7 495 222-33-44",
+        email="orders@fixpro.example",
+        turnaround_days=7,
     )
     north = Workshop(
-        name="Северный сервис", kind=WorkshopKind.PARTNER, address="Санкт-Петербург, ул. Седова, 9",
-        phone="+7 812 111-22-33", turnaround_days=10,
+        name="Северный сервис",
+        kind=WorkshopKind.PARTNER,
+        address="Санкт-Петербург, ул. Седова, 9",
+        phone="+7 812 111-22-33",
+        turnaround_days=10,
     )
     db.session.add_all([central, fixpro, north])
     db.session.flush()
@@ -136,7 +200,12 @@ def build_network() -> Network:
     ]
     staff = {
         login: users.create_user(
-            username=login, name=name, role=role, password=DEMO_PASSWORD, office=office, workshop=workshop
+            username=login,
+            name=name,
+            role=role,
+            password=DEMO_PASSWORD,
+            office=office,
+            workshop=workshop,
         )
         for login, name, role, office, workshop in people
     }
@@ -179,7 +248,9 @@ class _Walker:
                 status, actor, note = next(steps)
             except StopIteration:
                 return  # the target is not on this order's path (e.g. approval of a free repair)
-            orders.change_status(order, status, actor=actor, note=note, note_public=bool(note), now=moment)
+            orders.change_status(
+                order, status, actor=actor, note=note, note_public=bool(note), now=moment
+            )
 
     def _steps(self, order: RepairOrder, target: OrderStatus):
         """The natural path of an order, recording findings and payments on the way."""
@@ -217,8 +288,12 @@ class _Walker:
         due = orders.order_facts(order).balance_due
         if due > 0:
             orders.record_payment(
-                order, kind=PaymentKind.FINAL, method=rng.choice(list(PaymentMethod)),
-                amount=due, actor=desk, now=self.moment,
+                order,
+                kind=PaymentKind.FINAL,
+                method=rng.choice(list(PaymentMethod)),
+                amount=due,
+                actor=desk,
+                now=self.moment,
             )
         yield S.COLLECTED, desk, None
 
@@ -234,7 +309,11 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
     customers = []
     for index in range(200):
         company = index % 17 == 0
-        name = rng.choice(COMPANIES) if company else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        name = (
+            rng.choice(COMPANIES)
+            if company
+            else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        )
         customers.append(
             intake.register_customer(
                 intake.CustomerData(
@@ -258,20 +337,31 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
         device = intake.register_device(
             customer,
             intake.DeviceData(
-                category=category, brand=brand, model=rng.choice(models), serial=_serial(rng, category),
-                purchase_date=received_on - timedelta(days=rng.randint(30, 300) if in_warranty else rng.randint(500, 1500)),
+                category=category,
+                brand=brand,
+                model=rng.choice(models),
+                serial=_serial(rng, category),
+                purchase_date=received_on
+                - timedelta(days=rng.randint(30, 300) if in_warranty else rng.randint(500, 1500)),
                 seller=rng.choice(["DNS", "М.Видео", "Ozon", None]),
                 warranty_months=12,
             ),
             today=received_on,
         )
         office = network.offices[index % 2]
-        workshop = network.workshops[0] if office is network.offices[0] and rng.random() < 0.5 else network.workshops[1 + index % 2]
+        workshop = (
+            network.workshops[0]
+            if office is network.offices[0] and rng.random() < 0.5
+            else network.workshops[1 + index % 2]
+        )
         moment = _at(received_on, rng)
         suggestion, _history = intake.assess_device(device, today=received_on)
         estimate = rng.randrange(20, 200) * 100 * 100
         order = intake.receive_device(
-            customer=customer, device=device, office=office, workshop=workshop,
+            customer=customer,
+            device=device,
+            office=office,
+            workshop=workshop,
             actor=network.receptionist_of(office),
             data=intake.OrderData(
                 kind=suggestion.kind,
@@ -282,7 +372,9 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
                 declared_value=rng.randrange(100, 1500) * 100 * 100,
                 estimate=estimate,
                 approval_limit=estimate // 2 if rng.random() < 0.5 else None,
-                prepayment=rng.choice([None, None, 100000]) if suggestion.kind is OrderKind.PAID else None,
+                prepayment=rng.choice([None, None, 100000])
+                if suggestion.kind is OrderKind.PAID
+                else None,
             ),
             now=moment,
         )
@@ -306,11 +398,16 @@ def _repeat_visits(network: Network, rng: random.Random, today: date) -> None:
             continue
         office = original.office
         order = intake.receive_device(
-            customer=original.customer, device=original.device, office=office,
-            workshop=original.workshop, actor=network.receptionist_of(office),
+            customer=original.customer,
+            device=original.device,
+            office=office,
+            workshop=original.workshop,
+            actor=network.receptionist_of(office),
             data=intake.OrderData(
-                kind=OrderKind.REPEAT, complaint="Неисправность вернулась после ремонта",
-                condition="Без видимых повреждений", original_order_id=suggestion.original_order_id,
+                kind=OrderKind.REPEAT,
+                complaint="Неисправность вернулась после ремонта",
+                condition="Без видимых повреждений",
+                original_order_id=suggestion.original_order_id,
             ),
             now=_at(today, rng) - timedelta(days=rng.randint(0, 3)),
         )

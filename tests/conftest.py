@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -27,16 +28,23 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-def _database_url(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-
-
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    return _database_url(tmp_path_factory)
+def database_url(tmp_path_factory):
+    """A database of this test run's own: a temporary SQLite file, or a fresh schema in the
+    PostgreSQL database named by TEST_DATABASE_URL (so that two runs never share tables)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -44,9 +52,10 @@ def app(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        _db.drop_all()
         _db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 def _wipe() -> None:

@@ -34,7 +34,13 @@ PATHS = {
     S.TO_OFFICE: [S.TO_WORKSHOP, S.DIAGNOSING, S.IN_REPAIR, S.REPAIRED, S.TO_OFFICE],
     S.READY: [S.TO_WORKSHOP, S.DIAGNOSING, S.IN_REPAIR, S.REPAIRED, S.TO_OFFICE, S.READY],
     S.COLLECTED: [
-        S.TO_WORKSHOP, S.DIAGNOSING, S.IN_REPAIR, S.REPAIRED, S.TO_OFFICE, S.READY, S.COLLECTED,
+        S.TO_WORKSHOP,
+        S.DIAGNOSING,
+        S.IN_REPAIR,
+        S.REPAIRED,
+        S.TO_OFFICE,
+        S.READY,
+        S.COLLECTED,
     ],
     S.CANCELLED: [S.CANCELLED],
 }
@@ -70,8 +76,13 @@ class Factory:
 
     def _build_network(self) -> Network:
         office_a = Office(
-            code="AAA", name="Office A", legal_name="Service LLC", tax_id="7700000001",
-            address="1 Main St", phone="+7 495 000-00-01", hours="10-20",
+            code="AAA",
+            name="Office A",
+            legal_name="Service LLC",
+            tax_id="7700000001",
+            address="1 Main St",
+            phone="+7 495 000-00-01",
+            hours="10-20",
         )
         office_b = Office(code="BBB", name="Office B", address="2 Side St", hours="9-18")
         db.session.add_all([office_a, office_b])
@@ -79,7 +90,9 @@ class Factory:
         remote = Workshop(name="Remote Partner", kind=WorkshopKind.PARTNER, turnaround_days=7)
         other = Workshop(name="Other Partner", kind=WorkshopKind.PARTNER, turnaround_days=10)
         in_office = Workshop(
-            name="In-office Workshop", kind=WorkshopKind.OWN, in_office_id=office_a.id,
+            name="In-office Workshop",
+            kind=WorkshopKind.OWN,
+            in_office_id=office_a.id,
             turnaround_days=3,
         )
         db.session.add_all([remote, other, in_office])
@@ -87,12 +100,20 @@ class Factory:
 
         def user(login, role, office=None, workshop=None):
             return users.create_user(
-                username=login, name=login.title(), role=role, password=PASSWORD,
-                office=office, workshop=workshop,
+                username=login,
+                name=login.title(),
+                role=role,
+                password=PASSWORD,
+                office=office,
+                workshop=workshop,
             )
 
         network = Network(
-            office_a, office_b, remote, other, in_office,
+            office_a,
+            office_b,
+            remote,
+            other,
+            in_office,
             admin=user("admin", Role.ADMIN),
             reception_a=user("reception_a", Role.RECEPTIONIST, office=office_a),
             reception_b=user("reception_b", Role.RECEPTIONIST, office=office_b),
@@ -124,9 +145,12 @@ class Factory:
         device = intake.register_device(
             customer,
             intake.DeviceData(
-                category=DeviceCategory.PHONE, brand=brand, model=model,
+                category=DeviceCategory.PHONE,
+                brand=brand,
+                model=model,
                 serial=serial or f"SN{next(self._serials)}",
-                purchase_date=purchase_date, warranty_months=warranty_months,
+                purchase_date=purchase_date,
+                warranty_months=warranty_months,
             ),
             today=purchase_date or None,
         )
@@ -155,11 +179,21 @@ class Factory:
         device = device or self.device()
         desk = net.reception_a if office is net.office_a else net.reception_b
         order = intake.receive_device(
-            customer=device.customer, device=device, office=office, workshop=workshop, actor=desk,
+            customer=device.customer,
+            device=device,
+            office=office,
+            workshop=workshop,
+            actor=desk,
             data=intake.OrderData(
-                kind=kind, complaint="Does not turn on", condition="Scratched back",
-                accessories="Charger", passcode="2580", declared_value=3_000_000,
-                estimate=estimate, approval_limit=approval_limit, prepayment=prepayment,
+                kind=kind,
+                complaint="Does not turn on",
+                condition="Scratched back",
+                accessories="Charger",
+                passcode="2580",
+                declared_value=3_000_000,
+                estimate=estimate,
+                approval_limit=approval_limit,
+                prepayment=prepayment,
                 original_order_id=original_order_id,
             ),
             now=now,
@@ -189,21 +223,31 @@ class Factory:
             if step is S.DIAGNOSING:
                 orders.change_status(order, step, actor=tech, now=now)
                 orders.record_work(
-                    order, actor=tech, diagnosis="Broken connector", work_done="",
+                    order,
+                    actor=tech,
+                    diagnosis="Broken connector",
+                    work_done="",
                     price=None if order.kind.is_free else price,
                 )
                 continue
             if step is S.REPAIRED:
                 orders.record_work(
-                    order, actor=tech, diagnosis=order.diagnosis, work_done="Replaced connector",
+                    order,
+                    actor=tech,
+                    diagnosis=order.diagnosis,
+                    work_done="Replaced connector",
                     price=order.price,
                 )
             if step is S.COLLECTED:
                 due = orders.order_facts(order).balance_due
                 if due > 0:
                     orders.record_payment(
-                        order, kind=PaymentKind.FINAL, method=PaymentMethod.CARD, amount=due,
-                        actor=desk, now=now,
+                        order,
+                        kind=PaymentKind.FINAL,
+                        method=PaymentMethod.CARD,
+                        amount=due,
+                        actor=desk,
+                        now=now,
                     )
             actor = desk if step in (S.TO_WORKSHOP, S.READY, S.COLLECTED, S.CANCELLED) else tech
             if step is S.READY and order.workshop.is_in_office:

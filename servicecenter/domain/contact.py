@@ -18,7 +18,9 @@ def normalize_phone(raw: str) -> str:
     """
     text = (raw or "").strip()
     if not text or not _PHONE_CHARS.match(text):
-        raise InvalidPhone(N_("Enter a phone number: digits, spaces, brackets, dashes and a leading +."))
+        raise InvalidPhone(
+            N_("Enter a phone number: digits, spaces, brackets, dashes and a leading +.")
+        )
     digits = re.sub(r"\D", "", text)
     if not text.startswith("+"):
         if len(digits) == 11 and digits.startswith("8"):

@@ -1,4 +1,4 @@
-"""Named values shared by the domain, the models and the UI. Stored in the database as their strings."""
+"""Named values shared by the domain, the models and the UI; stored as their string values."""
 
 from __future__ import annotations
 

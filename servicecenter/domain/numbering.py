@@ -24,7 +24,7 @@ def format_number(office_code: str, year: int, sequence: int) -> str:
 
 
 def parse_number(text: str) -> OrderNumber | None:
-    """Read an order number as a person types it (any case, spaces around); None if it is not one."""
+    """Read an order number as typed (any case, spaces around); None if it is not one."""
     match = _NUMBER.match(text.strip().upper())
     if not match:
         return None

@@ -21,7 +21,7 @@ MAX_PROMISE_DAYS = 365
 
 
 def add_months(start: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
@@ -48,7 +48,7 @@ def manufacturer_coverage(
 
 
 def repair_warranty_end(collected_on: date, warranty_days: int) -> date:
-    """Last day of our own repair warranty, counted from the day the customer collected the device."""
+    """Last day of our own repair warranty, counted from the day of collection."""
     return collected_on + timedelta(days=warranty_days)
 
 
@@ -64,7 +64,7 @@ class EarlierOrder:
 
 
 def days_in_warranty_repair(orders: Iterable[EarlierOrder]) -> int:
-    """Days the device spent in manufacturer's warranty repairs (hand-in to collection, inclusive)."""
+    """Days spent in manufacturer's warranty repairs (hand-in to collection, inclusive)."""
     return sum(
         (order.collected_on - order.received_on).days + 1
         for order in orders
@@ -113,7 +113,9 @@ def suggest_kind(
         today=today,
         days_in_repair=days_in_warranty_repair(earlier_orders),
     )
-    ours = orders_under_our_warranty(earlier_orders, today=today, warranty_days=repair_warranty_days)
+    ours = orders_under_our_warranty(
+        earlier_orders, today=today, warranty_days=repair_warranty_days
+    )
     if ours:
         return KindSuggestion(OrderKind.REPEAT, ours[0].id, coverage)
     if coverage.covered:

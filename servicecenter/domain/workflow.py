@@ -222,8 +222,7 @@ def options(facts: OrderFacts, role: Role) -> list[Option]:
             (
                 message
                 for guard in rule.guards
-                if guard is not reason_given
-                and (message := guard(facts, Request())) is not None
+                if guard is not reason_given and (message := guard(facts, Request())) is not None
             ),
             None,
         )

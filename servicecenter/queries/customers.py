@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..domain.contact import phone_digits
+from ..domain.contact import normalize_phone, normalize_serial, phone_digits
 from ..domain.errors import DomainError
-from ..domain.contact import normalize_phone, normalize_serial
 from ..domain.warranty import EarlierOrder
 from ..extensions import db
 from ..models import Customer, Device, RepairOrder
@@ -26,7 +25,10 @@ def find_customers(text: str) -> list[Customer]:
         condition = Customer.phone.contains(digits, autoescape=True)
     return list(
         db.session.execute(
-            sa.select(Customer).where(condition).order_by(Customer.name, Customer.id).limit(SEARCH_LIMIT)
+            sa.select(Customer)
+            .where(condition)
+            .order_by(Customer.name, Customer.id)
+            .limit(SEARCH_LIMIT)
         ).scalars()
     )
 

@@ -67,9 +67,8 @@ def keyset_page(
     after = decode_cursor(cursor, len(key_columns))
     if after is not None:
         key = sa.tuple_(*key_columns)
-        bound = sa.tuple_(
-            *(sa.literal(value, type_=column.type) for value, column in zip(after, key_columns))
-        )
+        pairs = zip(after, key_columns, strict=True)
+        bound = sa.tuple_(*(sa.literal(value, type_=column.type) for value, column in pairs))
         statement = statement.where(key < bound if descending else key > bound)
     ordering = [column.desc() if descending else column.asc() for column in key_columns]
     rows = session.execute(statement.order_by(*ordering).limit(limit + 1)).unique().scalars().all()

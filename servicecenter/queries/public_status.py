@@ -41,16 +41,20 @@ class PublicOrder:
 
 
 def _load(condition) -> RepairOrder | None:
-    return db.session.execute(
-        sa.select(RepairOrder)
-        .options(
-            joinedload(RepairOrder.office),
-            joinedload(RepairOrder.device),
-            joinedload(RepairOrder.customer),
-            selectinload(RepairOrder.history),
+    return (
+        db.session.execute(
+            sa.select(RepairOrder)
+            .options(
+                joinedload(RepairOrder.office),
+                joinedload(RepairOrder.device),
+                joinedload(RepairOrder.customer),
+                selectinload(RepairOrder.history),
+            )
+            .where(condition)
         )
-        .where(condition)
-    ).unique().scalar_one_or_none()
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def _public(order: RepairOrder) -> PublicOrder:

@@ -1,4 +1,4 @@
-"""The network's local calendar: dates promised to customers are local dates, stored times are UTC."""
+"""The network's local calendar: promised dates are local dates, stored times are UTC."""
 
 from __future__ import annotations
 

@@ -12,12 +12,29 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain import warranty
 from ..domain.contact import normalize_phone, normalize_serial
-from ..domain.enums import CustomerKind, DeviceCategory, OrderKind, OrderStatus, PaymentKind, PaymentMethod
+from ..domain.enums import (
+    CustomerKind,
+    DeviceCategory,
+    OrderKind,
+    OrderStatus,
+    PaymentKind,
+    PaymentMethod,
+)
 from ..domain.errors import N_, DomainError
 from ..domain.numbering import format_number
 from ..domain.payments import check_payment
 from ..extensions import db
-from ..models import Customer, Device, Office, OrderNumberCounter, OrderStatusChange, Payment, RepairOrder, User, Workshop
+from ..models import (
+    Customer,
+    Device,
+    Office,
+    OrderNumberCounter,
+    OrderStatusChange,
+    Payment,
+    RepairOrder,
+    User,
+    Workshop,
+)
 from ..models._types import utcnow
 from ..queries.customers import as_earlier_orders, device_history
 from .clock import local_date, local_zone
@@ -61,7 +78,7 @@ class DeviceData:
 
 
 def register_device(customer: Customer, data: DeviceData, *, today: date | None = None) -> Device:
-    """Add a device to a customer. Raises InvalidSerial, or DomainError for a future purchase date."""
+    """Add a device to a customer. Raises InvalidSerial, or DomainError for a future purchase."""
     if data.purchase_date and data.purchase_date > (today or local_date()):
         raise DomainError(N_("The purchase date cannot be in the future."), field="purchase_date")
     device = Device(
@@ -79,7 +96,9 @@ def register_device(customer: Customer, data: DeviceData, *, today: date | None 
     return device
 
 
-def assess_device(device: Device, *, today: date) -> tuple[warranty.KindSuggestion, list[RepairOrder]]:
+def assess_device(
+    device: Device, *, today: date
+) -> tuple[warranty.KindSuggestion, list[RepairOrder]]:
     """The device's history and the order kind its warranties suggest today."""
     history = device_history(device.id)
     suggestion = warranty.suggest_kind(
@@ -217,15 +236,22 @@ def receive_device(
     db.session.flush()
     db.session.add(
         OrderStatusChange(
-            order_id=order.id, from_status=None, to_status=OrderStatus.RECEIVED,
-            actor_id=actor.id, created_at=now,
+            order_id=order.id,
+            from_status=None,
+            to_status=OrderStatus.RECEIVED,
+            actor_id=actor.id,
+            created_at=now,
         )
     )
     if data.prepayment:
         db.session.add(
             Payment(
-                order_id=order.id, kind=PaymentKind.PREPAYMENT, method=data.prepayment_method,
-                amount=data.prepayment, taken_by_id=actor.id, created_at=now,
+                order_id=order.id,
+                kind=PaymentKind.PREPAYMENT,
+                method=data.prepayment_method,
+                amount=data.prepayment,
+                taken_by_id=actor.id,
+                created_at=now,
             )
         )
     db.session.flush()

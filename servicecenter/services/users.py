@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -86,10 +87,8 @@ def authenticate(username: str, password: str, *, now: datetime | None = None) -
     ).scalar_one_or_none()
     hasher = _hasher()
     if user is None or not user.active:
-        try:
+        with contextlib.suppress(VerificationError):
             hasher.verify(_dummy_hash(), password)
-        except VerificationError:
-            pass
         return None
     try:
         hasher.verify(user.password_hash, password)

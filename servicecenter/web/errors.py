@@ -46,7 +46,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(error):
-        return render(404, gettext("Not found"), gettext("There is nothing here, or it is not yours to see."))
+        return render(
+            404, gettext("Not found"), gettext("There is nothing here, or it is not yours to see.")
+        )
 
     @app.errorhandler(429)
     def too_many(error):

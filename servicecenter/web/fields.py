@@ -54,7 +54,9 @@ class MoneyField(DecimalField):
 class DateWithin:
     """A date no further than `past_days` back and `future_days` ahead of today."""
 
-    def __init__(self, *, past_days: int | None = None, future_days: int | None = None, message=None):
+    def __init__(
+        self, *, past_days: int | None = None, future_days: int | None = None, message=None
+    ):
         self.past_days, self.future_days, self.message = past_days, future_days, message
 
     def __call__(self, form, field):

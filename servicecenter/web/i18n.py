@@ -1,4 +1,4 @@
-"""Choosing the interface language: the staff member's setting, the visitor's choice, the browser."""
+"""Choosing the interface language: the visitor's choice, the user's setting, the browser."""
 
 from __future__ import annotations
 
@@ -15,4 +15,6 @@ def select_locale() -> str:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )

@@ -46,6 +46,20 @@ ACTION = {
     OrderStatus.CANCELLED: _l("Cancel order"),
 }
 
+# Where the same target means something else from a particular status, the button says so.
+ACTION_FROM = {
+    (OrderStatus.AWAITING_APPROVAL, OrderStatus.AWAITING_PARTS): _l("Approved: wait for parts"),
+    (OrderStatus.AWAITING_APPROVAL, OrderStatus.IN_REPAIR): _l("Approved: start repair"),
+    (OrderStatus.AWAITING_APPROVAL, OrderStatus.TO_OFFICE): _l("Declined: send back to office"),
+    (OrderStatus.AWAITING_APPROVAL, OrderStatus.READY): _l("Declined: ready for pickup"),
+}
+
+
+def action(source: OrderStatus, target: OrderStatus):
+    """The words on the button that moves an order from `source` to `target`."""
+    return ACTION_FROM.get((source, target), ACTION[target])
+
+
 # Bootstrap colour of each status badge.
 STATUS_COLOUR = {
     OrderStatus.RECEIVED: "secondary",

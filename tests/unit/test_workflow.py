@@ -17,16 +17,29 @@ NOTE = Request(note="because")
 # The table as a reader of DESIGN.md expects it, written out by hand, so that a careless edit of
 # TRANSITIONS shows up here.
 EXPECTED_EDGES = {
-    (S.RECEIVED, S.TO_WORKSHOP), (S.RECEIVED, S.DIAGNOSING), (S.RECEIVED, S.CANCELLED),
-    (S.TO_WORKSHOP, S.DIAGNOSING), (S.TO_WORKSHOP, S.RECEIVED),
-    (S.DIAGNOSING, S.AWAITING_APPROVAL), (S.DIAGNOSING, S.AWAITING_PARTS),
-    (S.DIAGNOSING, S.IN_REPAIR), (S.DIAGNOSING, S.TO_OFFICE), (S.DIAGNOSING, S.READY),
-    (S.AWAITING_APPROVAL, S.AWAITING_PARTS), (S.AWAITING_APPROVAL, S.IN_REPAIR),
-    (S.AWAITING_APPROVAL, S.TO_OFFICE), (S.AWAITING_APPROVAL, S.READY),
-    (S.AWAITING_PARTS, S.IN_REPAIR), (S.AWAITING_PARTS, S.TO_OFFICE), (S.AWAITING_PARTS, S.READY),
-    (S.IN_REPAIR, S.REPAIRED), (S.IN_REPAIR, S.AWAITING_PARTS), (S.IN_REPAIR, S.TO_OFFICE),
+    (S.RECEIVED, S.TO_WORKSHOP),
+    (S.RECEIVED, S.DIAGNOSING),
+    (S.RECEIVED, S.CANCELLED),
+    (S.TO_WORKSHOP, S.DIAGNOSING),
+    (S.TO_WORKSHOP, S.RECEIVED),
+    (S.DIAGNOSING, S.AWAITING_APPROVAL),
+    (S.DIAGNOSING, S.AWAITING_PARTS),
+    (S.DIAGNOSING, S.IN_REPAIR),
+    (S.DIAGNOSING, S.TO_OFFICE),
+    (S.DIAGNOSING, S.READY),
+    (S.AWAITING_APPROVAL, S.AWAITING_PARTS),
+    (S.AWAITING_APPROVAL, S.IN_REPAIR),
+    (S.AWAITING_APPROVAL, S.TO_OFFICE),
+    (S.AWAITING_APPROVAL, S.READY),
+    (S.AWAITING_PARTS, S.IN_REPAIR),
+    (S.AWAITING_PARTS, S.TO_OFFICE),
+    (S.AWAITING_PARTS, S.READY),
+    (S.IN_REPAIR, S.REPAIRED),
+    (S.IN_REPAIR, S.AWAITING_PARTS),
+    (S.IN_REPAIR, S.TO_OFFICE),
     (S.IN_REPAIR, S.READY),
-    (S.REPAIRED, S.TO_OFFICE), (S.REPAIRED, S.READY),
+    (S.REPAIRED, S.TO_OFFICE),
+    (S.REPAIRED, S.READY),
     (S.TO_OFFICE, S.READY),
     (S.READY, S.COLLECTED),
 }
@@ -35,8 +48,14 @@ EXPECTED_EDGES = {
 def facts(status: OrderStatus, **changes) -> OrderFacts:
     """An order that satisfies every guard unless told otherwise."""
     values = dict(
-        status=status, kind=OrderKind.PAID, estimate=10_000, approval_limit=50_000, price=20_000,
-        outcome=Outcome.REPAIRED, balance_due=0, workshop_in_office=False,
+        status=status,
+        kind=OrderKind.PAID,
+        estimate=10_000,
+        approval_limit=50_000,
+        price=20_000,
+        outcome=Outcome.REPAIRED,
+        balance_due=0,
+        workshop_in_office=False,
     )
     values.update(changes)
     return OrderFacts(**values)
@@ -97,7 +116,9 @@ def test_admin_may_take_every_edge():
 
 def test_a_remote_workshop_needs_transit_and_an_in_office_one_skips_it():
     with pytest.raises(IllegalTransition):
-        check_transition(facts(S.RECEIVED, workshop_in_office=True), S.TO_WORKSHOP, Role.RECEPTIONIST)
+        check_transition(
+            facts(S.RECEIVED, workshop_in_office=True), S.TO_WORKSHOP, Role.RECEPTIONIST
+        )
     with pytest.raises(IllegalTransition):
         check_transition(facts(S.RECEIVED), S.DIAGNOSING, Role.TECHNICIAN)
     check_transition(facts(S.RECEIVED, workshop_in_office=True), S.DIAGNOSING, Role.TECHNICIAN)
@@ -118,7 +139,9 @@ def test_paid_order_over_the_approval_limit_must_be_approved_first():
 
 def test_unknown_price_counts_as_over_the_limit():
     with pytest.raises(IllegalTransition):
-        check_transition(facts(S.DIAGNOSING, price=None, estimate=None), S.IN_REPAIR, Role.TECHNICIAN)
+        check_transition(
+            facts(S.DIAGNOSING, price=None, estimate=None), S.IN_REPAIR, Role.TECHNICIAN
+        )
     # the intake estimate stands in for the price until diagnosis sets one
     check_transition(facts(S.DIAGNOSING, price=None, estimate=100), S.IN_REPAIR, Role.TECHNICIAN)
 
@@ -149,8 +172,13 @@ def test_collection_needs_the_balance_paid():
 
 @pytest.mark.parametrize(
     ("source", "target"),
-    [(S.RECEIVED, S.CANCELLED), (S.TO_WORKSHOP, S.RECEIVED), (S.DIAGNOSING, S.TO_OFFICE),
-     (S.AWAITING_APPROVAL, S.TO_OFFICE), (S.IN_REPAIR, S.TO_OFFICE)],
+    [
+        (S.RECEIVED, S.CANCELLED),
+        (S.TO_WORKSHOP, S.RECEIVED),
+        (S.DIAGNOSING, S.TO_OFFICE),
+        (S.AWAITING_APPROVAL, S.TO_OFFICE),
+        (S.IN_REPAIR, S.TO_OFFICE),
+    ],
 )
 def test_cancelling_refusing_and_returning_unrepaired_need_a_reason(source, target):
     with pytest.raises(IllegalTransition) as error:
@@ -176,7 +204,9 @@ def test_options_show_only_what_the_role_may_do_and_say_what_blocks_it():
 
 def test_options_leave_out_transit_that_does_not_fit_the_workshop():
     remote = {o.target for o in options(facts(S.REPAIRED), Role.TECHNICIAN)}
-    in_office = {o.target for o in options(facts(S.REPAIRED, workshop_in_office=True), Role.TECHNICIAN)}
+    in_office = {
+        o.target for o in options(facts(S.REPAIRED, workshop_in_office=True), Role.TECHNICIAN)
+    }
     assert remote == {S.TO_OFFICE}
     assert in_office == {S.READY}
 

@@ -1,4 +1,4 @@
-"""JSON API for a shop's own website. Public, rate limited, and as silent about people as /status."""
+"""JSON API for a shop's own website: public, rate limited, as silent about people as /status."""
 
 from __future__ import annotations
 

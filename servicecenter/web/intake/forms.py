@@ -24,7 +24,9 @@ class CustomerForm(FlaskForm):
         _l("E-mail"), validators=[Optional(), Length(max=120), Email(check_deliverability=False)]
     )
     kind = SelectField(
-        _l("Customer"), choices=labels.choices(labels.CUSTOMER_KIND), default=CustomerKind.INDIVIDUAL.value
+        _l("Customer"),
+        choices=labels.choices(labels.CUSTOMER_KIND),
+        default=CustomerKind.INDIVIDUAL.value,
     )
     consent_sms = BooleanField(_l("Agrees to SMS notifications"))
     consent_email = BooleanField(_l("Agrees to e-mail notifications"))
@@ -84,26 +86,32 @@ class OrderForm(FlaskForm):
         description=_l("Scratches, dents, cracks, missing screws: what the customer sees now."),
     )
     accessories = TrimmedStringField(
-        _l("Accessories"), validators=[Optional(), Length(max=300)],
+        _l("Accessories"),
+        validators=[Optional(), Length(max=300)],
         description=_l("Charger, case, SIM card… or leave empty."),
     )
     passcode = TrimmedStringField(
-        _l("Device passcode"), validators=[Optional(), Length(max=64)],
+        _l("Device passcode"),
+        validators=[Optional(), Length(max=64)],
         description=_l("Optional. Shown only to the workshop on the order page, never printed."),
         render_kw={"autocomplete": "off"},
     )
     declared_value = MoneyField(_l("Declared value of the device"), validators=[Optional()])
     estimate = MoneyField(_l("Estimated price"), validators=[Optional()])
     approval_limit = MoneyField(
-        _l("Repair without asking up to"), validators=[Optional()],
+        _l("Repair without asking up to"),
+        validators=[Optional()],
         description=_l("Above this amount the workshop asks the customer first."),
     )
     prepayment = MoneyField(_l("Prepayment"), validators=[Optional()])
     prepayment_method = SelectField(
-        _l("Paid by"), choices=labels.choices(labels.PAYMENT_METHOD), default=PaymentMethod.CASH.value
+        _l("Paid by"),
+        choices=labels.choices(labels.PAYMENT_METHOD),
+        default=PaymentMethod.CASH.value,
     )
     promised_date = DateField(
-        _l("Promised date"), validators=[Optional(), DateWithin(past_days=0, future_days=365)],
+        _l("Promised date"),
+        validators=[Optional(), DateWithin(past_days=0, future_days=365)],
         description=_l("Leave empty for the workshop's usual turnaround."),
     )
 

@@ -54,7 +54,11 @@ def _assessment(device):
 
 
 def _order_form(suggestion, originals, formdata=None) -> OrderForm:
-    form = OrderForm(formdata=formdata) if formdata is not None else OrderForm(kind=suggestion.kind.value)
+    form = (
+        OrderForm(formdata=formdata)
+        if formdata is not None
+        else OrderForm(kind=suggestion.kind.value)
+    )
     workshops = list_workshops_for_intake(current_user.office_id)
     form.workshop_id.choices = [(w.id, w.name) for w in workshops]
     form.original_order_id.choices = [(0, "—")] + [

@@ -22,12 +22,16 @@ class OrderFilterForm(FlaskForm):
         csrf = False
 
     q = TrimmedStringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    status = SelectField(_l("Status"), choices=ANY + labels.choices(labels.STATUS))
-    kind = SelectField(_l("Kind"), choices=ANY + labels.choices(labels.KIND))
+    status = SelectField(_l("Status"), choices=ANY + labels.choices(labels.STATUS), default="")
+    kind = SelectField(_l("Kind"), choices=ANY + labels.choices(labels.KIND), default="")
     office_id = SelectField(_l("Office"), coerce=lambda v: int(v) if v else None, choices=[])
     workshop_id = SelectField(_l("Workshop"), coerce=lambda v: int(v) if v else None, choices=[])
-    date_from = DateField(_l("Received from"), validators=[Optional(), DateWithin(past_days=365 * 50)])
-    date_to = DateField(_l("Received to"), validators=[Optional(), DateWithin(future_days=365 * 50)])
+    date_from = DateField(
+        _l("Received from"), validators=[Optional(), DateWithin(past_days=365 * 50)]
+    )
+    date_to = DateField(
+        _l("Received to"), validators=[Optional(), DateWithin(future_days=365 * 50)]
+    )
     open = BooleanField(_l("Open orders only"))
 
     def to_filter(self) -> OrderFilter:
@@ -35,7 +39,9 @@ class OrderFilterForm(FlaskForm):
         valid = lambda field: field.data if not field.errors else None  # noqa: E731
         return OrderFilter(
             q=valid(self.q) or "",
-            status=OrderStatus(self.status.data) if self.status.data and not self.status.errors else None,
+            status=OrderStatus(self.status.data)
+            if self.status.data and not self.status.errors
+            else None,
             kind=OrderKind(self.kind.data) if self.kind.data and not self.kind.errors else None,
             office_id=valid(self.office_id),
             workshop_id=valid(self.workshop_id),
@@ -46,7 +52,7 @@ class OrderFilterForm(FlaskForm):
 
 
 class VersionedForm(FlaskForm):
-    """Carries the order version the page showed, so a concurrent change is caught, not overwritten."""
+    """Carries the order version the page showed: a concurrent change is caught, not overwritten."""
 
     version = HiddenField(validators=[InputRequired()])
 
@@ -70,14 +76,19 @@ class WorkForm(VersionedForm):
     diagnosis = TextAreaField(_l("Diagnosis"), filters=[strip], validators=[Length(max=4000)])
     work_done = TextAreaField(_l("Work done"), filters=[strip], validators=[Length(max=4000)])
     price = MoneyField(
-        _l("Price of the repair"), validators=[Optional()],
+        _l("Price of the repair"),
+        validators=[Optional()],
         description=_l("For a paid order the customer pays this; leave empty until it is known."),
     )
 
 
 class PaymentForm(VersionedForm):
-    kind = SelectField(_l("Payment"), choices=labels.choices(labels.PAYMENT_KIND), default=PaymentKind.FINAL.value)
-    method = SelectField(_l("Method"), choices=labels.choices(labels.PAYMENT_METHOD), default=PaymentMethod.CASH.value)
+    kind = SelectField(
+        _l("Payment"), choices=labels.choices(labels.PAYMENT_KIND), default=PaymentKind.FINAL.value
+    )
+    method = SelectField(
+        _l("Method"),
+        choices=labels.choices(labels.PAYMENT_METHOD),
+        default=PaymentMethod.CASH.value,
+    )
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
-
-

@@ -49,7 +49,9 @@ def _render_detail(order, *, status_form=None, work_form=None, payment_form=None
     paid = order.amount_charged - facts.balance_due
     deadline = legal_deadline(order.kind, order.received_at.astimezone(local_zone()).date())
     options = workflow.options(facts, current_user.role)
-    may_work = current_user.role in workflow.WORKSHOP and order.status in order_service.WORK_EDITABLE
+    may_work = (
+        current_user.role in workflow.WORKSHOP and order.status in order_service.WORK_EDITABLE
+    )
     may_pay = current_user.role in workflow.OFFICE
     context = dict(
         order=order,

@@ -37,5 +37,7 @@ def lookup():
 def by_token(token: str):
     order = find_by_token(token)
     if order is None:
-        return render_template("status/lookup.html", form=StatusLookupForm(), unknown_link=True), 404
+        return render_template(
+            "status/lookup.html", form=StatusLookupForm(), unknown_link=True
+        ), 404
     return render_template("status/order.html", order=order)

@@ -15,5 +15,7 @@ bp = Blueprint("workshop", __name__, url_prefix="/workshop")
 @bp.get("/queue")
 @roles_required(*WORKSHOP_ROLES)
 def queue():
-    page = list_queue(current_user, cursor=request.args.get("after"), limit=current_app.config["PAGE_SIZE"])
+    page = list_queue(
+        current_user, cursor=request.args.get("after"), limit=current_app.config["PAGE_SIZE"]
+    )
     return render_template("workshop/queue.html", page=page, today=local_date())
