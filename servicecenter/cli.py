@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .database import write_transaction
 from .domain.enums import Role
@@ -26,6 +27,7 @@ def register(app: Flask) -> None:
     default=None,
     help="Pretend today is this date (the data is the same for the same date).",
 )
+@with_appcontext
 def seed_demo(if_empty: bool, today) -> None:
     """Load the demo network: 2 offices, 3 workshops, 6 users, ~200 orders."""
     from . import demo
@@ -55,6 +57,7 @@ def seed_demo(if_empty: bool, today) -> None:
 @click.option("--office", "office_code", help="Office code, for receptionists.")
 @click.option("--workshop", "workshop_name", help="Workshop name, for workshop staff.")
 @click.password_option()
+@with_appcontext
 def create_user(username, name, role, office_code, workshop_name, password) -> None:
     """Create a staff account."""
     from .services import users

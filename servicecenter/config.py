@@ -57,6 +57,10 @@ class Base:
 
     DEMO_DATA_ALLOWED = True
 
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted. Rate limits key
+    # on the client address, so behind a proxy this must be set or everyone shares one limit.
+    TRUSTED_PROXIES = 0
+
     @classmethod
     def validate(cls, config: dict) -> None:
         """Refuse configurations that cannot run; overridden where stricter rules apply."""
@@ -81,6 +85,7 @@ class Testing(Base):
 
 
 class Production(Base):
+    TRUSTED_PROXIES = 1
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     DEMO_DATA_ALLOWED = False
@@ -102,14 +107,18 @@ ENVIRONMENT_OVERRIDES = {
     "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "TRUSTED_PROXIES": "TRUSTED_PROXIES",
 }
 
 
 def environment_overrides() -> dict:
     """Read the settings a deployment passes through the environment."""
-    return {
+    values = {
         key: os.environ[var] for key, var in ENVIRONMENT_OVERRIDES.items() if os.environ.get(var)
     }
+    if "TRUSTED_PROXIES" in values:
+        values["TRUSTED_PROXIES"] = int(values["TRUSTED_PROXIES"])
+    return values
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from .domain import workflow
+from .domain.contact import luhn_check_digit
 from .domain.enums import (
     CustomerKind,
     DeviceCategory,
@@ -212,20 +213,10 @@ def build_network() -> Network:
     return Network([msk, spb], [central, fixpro, north], staff)
 
 
-def _luhn_digit(body: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        value = int(char)
-        if index % 2 == 0:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return str((10 - total % 10) % 10)
-
-
 def _serial(rng: random.Random, category: DeviceCategory) -> str:
     if category is DeviceCategory.PHONE:
         body = "35" + "".join(rng.choice("0123456789") for _ in range(12))
-        return body + _luhn_digit(body)
+        return body + luhn_check_digit(body)
     return "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(12))
 
 

@@ -4,8 +4,6 @@ each request in its own application context (as a real server does), users and o
 from __future__ import annotations
 
 import contextvars
-import os
-import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +12,7 @@ from flask.testing import FlaskClient
 from servicecenter import create_app
 from servicecenter.extensions import db as _db
 
+from .databases import scratch_database
 from .factories import Factory
 
 
@@ -30,21 +29,9 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    """A database of this test run's own: a temporary SQLite file, or a fresh schema in the
-    PostgreSQL database named by TEST_DATABASE_URL (so that two runs never share tables)."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        return
-    schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = sa.create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in url else "?"
-    yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    """This test run's own database (see tests/databases.py)."""
+    with scratch_database(tmp_path_factory.mktemp("db"), "test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

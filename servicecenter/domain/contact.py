@@ -41,14 +41,19 @@ def phone_ends_with(phone: str, last_digits: str) -> bool:
     return len(last_digits) == 4 and last_digits.isdigit() and phone.endswith(last_digits)
 
 
-def luhn_valid(digits: str) -> bool:
+def luhn_check_digit(body: str) -> str:
+    """The Luhn check digit that completes `body` (the last digit of an IMEI)."""
     total = 0
-    for index, char in enumerate(reversed(digits)):
+    for index, char in enumerate(reversed(body)):
         value = int(char)
-        if index % 2 == 1:
+        if index % 2 == 0:  # doubling starts next to the check digit
             value = value * 2 - 9 if value > 4 else value * 2
         total += value
-    return total % 10 == 0
+    return str(-total % 10)
+
+
+def luhn_valid(digits: str) -> bool:
+    return luhn_check_digit(digits[:-1]) == digits[-1]
 
 
 def normalize_serial(raw: str) -> str:

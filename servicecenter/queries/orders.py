@@ -162,13 +162,3 @@ def list_queue(user: User, *, cursor: str | None = None, limit: int = 50) -> Pag
         limit=limit,
         key_of=lambda order: (order.promised_date, order.id),
     )
-
-
-def count_by_status(user: User) -> dict[OrderStatus, int]:
-    """Open orders per status within the user's scope (the dashboard tiles of the home page)."""
-    rows = db.session.execute(
-        sa.select(RepairOrder.status, sa.func.count())
-        .where(order_scope(user), RepairOrder.status.in_(workflow.OPEN_STATUSES))
-        .group_by(RepairOrder.status)
-    ).all()
-    return {status: count for status, count in rows}
