@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-pg install install-dev translations browser lint db-upgrade seed clean
+.PHONY: run test test-pg install install-dev translations translations-extract translations-update \
+	browser lint db-upgrade seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,17 @@ install-dev: $(VENV)/.dev
 
 # Compiled message catalogues are build output, not source.
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d servicecenter/translations
+	$(BIN)/pybabel compile -d servicecenter/translations
+
+# After changing user-visible strings: extract them and merge into the Russian catalogue.
+# Underscore folders (templates/_macros, _partials) are scanned too, unlike pybabel's default.
+translations-extract: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --ignore-dirs ".* __pycache__" \
+	  --no-location --sort-output --project servicecenter -o servicecenter/translations/messages.pot .
+
+translations-update: translations-extract
+	$(BIN)/pybabel update -i servicecenter/translations/messages.pot -d servicecenter/translations \
+	  --no-fuzzy-matching --ignore-obsolete --width 100
 
 db-upgrade: install translations
 	$(FLASK) db upgrade
