@@ -66,13 +66,17 @@ class Factory:
     def __init__(self) -> None:
         self._network: Network | None = None
         self._serials = itertools.count(100000)
-        self._phones = itertools.count(1000000)
+        self._phones = itertools.count(1234567)
 
     @property
     def net(self) -> Network:
         if self._network is None:
             self._network = self._build_network()
         return self._network
+
+    def network(self) -> Network:
+        """Build the network now (tests that need it present before they act)."""
+        return self.net
 
     def _build_network(self) -> Network:
         office_a = Office(

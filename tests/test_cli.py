@@ -83,7 +83,7 @@ def test_production_refuses_to_start_without_secrets(monkeypatch, missing):
 
 
 def test_create_user(app, make, db):
-    make.net
+    make.network()
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=[

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ...domain import workflow
-from ...domain.enums import PaymentKind, PaymentMethod, Role
+from ...domain.enums import PaymentKind, PaymentMethod
 from ...domain.errors import DomainError
 from ...domain.payments import balance_due
 from ...domain.warranty import days_left, legal_deadline
@@ -109,7 +109,7 @@ def change_status(number: str):
 
 
 @bp.post("/<number>/work")
-@roles_required(Role.ADMIN, Role.MANAGER, Role.TECHNICIAN)
+@roles_required(*STAFF)
 def record_work(number: str):
     order = _load(number)
     form = WorkForm()
@@ -133,7 +133,7 @@ def record_work(number: str):
 
 
 @bp.post("/<number>/payments")
-@roles_required(Role.ADMIN, Role.RECEPTIONIST)
+@roles_required(*STAFF)
 def record_payment(number: str):
     order = _load(number)
     form = PaymentForm()
