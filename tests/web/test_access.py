@@ -1,4 +1,4 @@
-"""Who may open what: login on every staff URL, roles, and order scoping (404 outside one's scope)."""
+"""Who may open what: login on every staff URL, roles, and order scope (404 outside it)."""
 
 from __future__ import annotations
 
