@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, StringField
+from wtforms.widgets import TextInput
 from wtforms.validators import NumberRange, ValidationError
 
 from ..domain.money import MAX_AMOUNT, to_minor
@@ -23,7 +24,12 @@ class TrimmedStringField(StringField):
 
 
 class MoneyField(DecimalField):
-    """An amount typed in currency units (`1500`, `1500,50`); `.minor` gives integer minor units."""
+    """An amount typed in currency units (`1500`, `1500,50`); `.minor` gives integer minor units.
+
+    Rendered as a text input: a number input would refuse the "1 500,50" people type here.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         validators = list(validators or []) + [
