@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, StringField
-from wtforms.widgets import TextInput
 from wtforms.validators import NumberRange, ValidationError
+from wtforms.widgets import TextInput
 
 from ..domain.money import MAX_AMOUNT, to_minor
 

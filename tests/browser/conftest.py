@@ -1,4 +1,4 @@
-"""Browser fixtures: the app served on 127.0.0.1 in a thread, and Debian's Chromium via Playwright."""
+"""Browser fixtures: the app served on 127.0.0.1 in a thread, Debian's Chromium via Playwright."""
 
 from __future__ import annotations
 
