@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from ..domain.enums import (
     CustomerKind,
@@ -132,6 +133,6 @@ PAYMENT_METHOD = {
 }
 
 
-def choices(mapping: dict) -> list[tuple[str, object]]:
+def choices(mapping: dict) -> list[SelectChoice]:
     """WTForms choices from a label mapping, in the enum's order."""
-    return [(member.value, label) for member, label in mapping.items()]
+    return [SelectChoice(member.value, label) for member, label in mapping.items()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ...domain.enums import Role
 from ...domain.errors import DomainError
@@ -60,9 +61,9 @@ def _order_form(suggestion, originals, formdata=None) -> OrderForm:
         else OrderForm(kind=suggestion.kind.value)
     )
     workshops = list_workshops_for_intake(current_user.office_id)
-    form.workshop_id.choices = [(w.id, w.name) for w in workshops]
-    form.original_order_id.choices = [(0, "—")] + [
-        (o.id, f"{o.number} · {o.received_at:%Y-%m-%d}") for o in originals
+    form.workshop_id.choices = [SelectChoice(w.id, w.name) for w in workshops]
+    form.original_order_id.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(o.id, f"{o.number} · {o.received_at:%Y-%m-%d}") for o in originals
     ]
     if formdata is None and originals:
         form.original_order_id.data = suggestion.original_order_id or 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...domain.enums import OrderKind, OrderStatus, PaymentKind, PaymentMethod
@@ -12,7 +12,7 @@ from ...queries.orders import OrderFilter
 from .. import labels
 from ..fields import DateWithin, MoneyField, TrimmedStringField, strip
 
-ANY = [("", _l("Any"))]
+ANY = [SelectChoice("", _l("Any"))]
 
 
 class OrderFilterForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ...domain import workflow
 from ...domain.enums import PaymentKind, PaymentMethod
@@ -28,8 +29,10 @@ bp = Blueprint("orders", __name__, url_prefix="/orders")
 @roles_required(*STAFF)
 def index():
     form = OrderFilterForm(request.args)
-    form.office_id.choices = ANY + [(o.id, f"{o.code} · {o.name}") for o in list_offices()]
-    form.workshop_id.choices = ANY + [(w.id, w.name) for w in list_workshops()]
+    form.office_id.choices = ANY + [
+        SelectChoice(o.id, f"{o.code} · {o.name}") for o in list_offices()
+    ]
+    form.workshop_id.choices = ANY + [SelectChoice(w.id, w.name) for w in list_workshops()]
     form.validate()
     page = list_orders(
         current_user,
