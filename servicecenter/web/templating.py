@@ -12,9 +12,13 @@ from . import labels
 
 
 def money(minor: int | None) -> str:
+    """An amount with the currency after it, as both English and Russian counters write it:
+    `1,500.00 RUB`, `1 500,00 ₽`."""
     if minor is None:
         return "—"
-    return format_currency(to_decimal(minor), current_app.config["CURRENCY"])
+    return format_currency(
+        to_decimal(minor), current_app.config["CURRENCY"], format="#,##0.00\u00a0¤"
+    )
 
 
 def local_date(value: date | datetime | None, style: str = "medium") -> str:
