@@ -139,9 +139,6 @@ class Network:
             self.workshops.index(workshop), self.staff["admin"]
         )
 
-    def manager_of(self, workshop: Workshop) -> User:
-        return self.staff["partner"] if workshop is self.workshops[1] else self.staff["admin"]
-
 
 def build_network() -> Network:
     msk = Office(

@@ -22,17 +22,20 @@ from servicecenter.services.clock import local_date
 from .workers import intake_worker
 
 
-def receive(make, device, **data):
+def receive(make, device, *, office=None, now=None, **data):
+    """Open an order at office A (or `office`) for the remote workshop."""
     net = make.net
+    office = office or net.office_a
     values = dict(kind=OrderKind.PAID, complaint="No power", condition="Worn")
     values.update(data)
     return intake.receive_device(
         customer=device.customer,
         device=device,
-        office=net.office_a,
+        office=office,
         workshop=net.remote,
-        actor=net.reception_a,
+        actor=net.reception_a if office is net.office_a else net.reception_b,
         data=intake.OrderData(**values),
+        now=now,
     )
 
 
@@ -63,26 +66,13 @@ def test_numbers_are_per_office_and_year(make, db):
     device = make.device()
     first = receive(make, device)
     second = receive(make, device)
-    other = intake.receive_device(
-        customer=device.customer,
-        device=device,
-        office=make.net.office_b,
-        workshop=make.net.remote,
-        actor=make.net.reception_b,
-        data=intake.OrderData(kind=OrderKind.PAID, complaint="c", condition="c"),
-    )
-    next_year = receive(make, device)
-    next_year_order = intake.receive_device(
-        customer=device.customer,
-        device=device,
-        office=make.net.office_a,
-        workshop=make.net.remote,
-        actor=make.net.reception_a,
-        data=intake.OrderData(kind=OrderKind.PAID, complaint="c", condition="c"),
-        now=datetime(2031, 1, 2, 12, tzinfo=UTC),
-    )
-    assert [first.sequence, second.sequence, other.sequence, next_year.sequence] == [1, 2, 1, 3]
-    assert next_year_order.number == "AAA-2031-000001"
+    other_office = receive(make, device, office=make.net.office_b)
+    third = receive(make, device)
+    next_year = receive(make, device, now=datetime(2031, 1, 2, 12, tzinfo=UTC))
+    sequences = [first.sequence, second.sequence, other_office.sequence, third.sequence]
+    assert sequences == [1, 2, 1, 3]
+    assert other_office.number.startswith("BBB-")
+    assert next_year.number == "AAA-2031-000001"
 
 
 def test_a_warranty_order_needs_manufacturer_cover(make):
