@@ -30,8 +30,11 @@ translations: $(VENV)/.runtime
 
 # After changing user-visible strings: extract them and merge into the Russian catalogue.
 # Underscore folders (templates/_macros, _partials) are scanned too, unlike pybabel's default.
+# The keywords are Babel's defaults (_, gettext, ngettext, pgettext, N_ …) plus Flask-Babel's lazy ones;
+# tests/unit/test_translations.py extracts with the same list.
 translations-extract: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --ignore-dirs ".* __pycache__" \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext -k _l -k N_ \
+	  -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --ignore-dirs ".* __pycache__" \
 	  --no-location --sort-output --project servicecenter -o servicecenter/translations/messages.pot .
 
 translations-update: translations-extract

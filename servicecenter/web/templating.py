@@ -7,8 +7,8 @@ from datetime import date, datetime
 from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 
+from .. import labels
 from ..domain.money import to_decimal
-from . import labels
 
 
 def money(minor: int | None) -> str:

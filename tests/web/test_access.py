@@ -24,6 +24,8 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
     new page is covered without anyone remembering to add it here."""
     values = {
         "number": order.number,
+        "kind": "contract",
+        "version": 1,
         "customer_id": order.customer_id,
         "device_id": order.device_id,
     }

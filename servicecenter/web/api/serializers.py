@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ... import labels
 from ...domain.money import to_decimal
 from ...queries.public_status import PublicOrder
-from .. import labels
 
 
 def public_order(order: PublicOrder) -> dict:

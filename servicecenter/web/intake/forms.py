@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from ... import labels
 from ...domain.enums import CustomerKind, DeviceCategory, OrderKind, PaymentMethod
 from ...services.intake import CustomerData, DeviceData, OrderData
-from .. import labels
 from ..fields import DateWithin, MoneyField, TrimmedStringField, strip
 
 

@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ... import labels
 from ...domain.enums import OrderKind, OrderStatus, PaymentKind, PaymentMethod
 from ...queries.orders import OrderFilter
-from .. import labels
 from ..fields import DateWithin, MoneyField, TrimmedStringField, strip
 
 ANY = [SelectChoice("", _l("Any"))]

@@ -7,7 +7,9 @@ from flask_babel import gettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ... import labels
 from ...domain import workflow
+from ...domain.documents import DocumentKind, NotIssuable, check_issuable
 from ...domain.enums import PaymentKind, PaymentMethod
 from ...domain.errors import DomainError
 from ...domain.payments import balance_due
@@ -15,9 +17,9 @@ from ...domain.warranty import days_left, legal_deadline
 from ...extensions import db
 from ...queries.network import list_offices, list_workshops
 from ...queries.orders import get_order_for, list_orders
+from ...services import documents as document_service
 from ...services import orders as order_service
 from ...services.clock import local_date, local_zone
-from .. import labels
 from ..access import STAFF, roles_required
 from ..errors import apply_to_form
 from .forms import ANY, OrderFilterForm, PaymentForm, StatusForm, WorkForm
@@ -67,10 +69,24 @@ def _render_detail(order, *, status_form=None, work_form=None, payment_form=None
         status_form=status_form or StatusForm(version=order.version),
         work_form=(work_form or WorkForm(obj=order, version=order.version)) if may_work else None,
         payment_form=(payment_form or _new_payment_form(order, facts)) if may_pay else None,
+        printable=printable_kinds(order),
+        issued=document_service.list_documents(order),
     )
     if work_form is None and may_work:
         context["work_form"].price.data = None if order.price is None else order.price / 100
     return render_template("orders/detail.html", **context), code
+
+
+def printable_kinds(order) -> list[DocumentKind]:
+    """The documents this order has reached (the others are not offered)."""
+    kinds = []
+    for kind in DocumentKind:
+        try:
+            check_issuable(kind, order.status, order.kind, order.outcome, order.price)
+        except NotIssuable:
+            continue
+        kinds.append(kind)
+    return kinds
 
 
 def _new_payment_form(order, facts) -> PaymentForm:

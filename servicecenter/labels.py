@@ -1,11 +1,12 @@
-"""Human names for the domain's values, translated. The only place these words are defined."""
+"""Human names for the domain's values, translated: the one place these words are defined."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-from ..domain.enums import (
+from .domain.documents import DocumentKind
+from .domain.enums import (
     CustomerKind,
     DeviceCategory,
     OrderKind,
@@ -16,7 +17,7 @@ from ..domain.enums import (
     Role,
     WorkshopKind,
 )
-from ..domain.public_status import Stage
+from .domain.public_status import Stage
 
 STATUS = {
     OrderStatus.RECEIVED: _l("Received"),
@@ -130,6 +131,14 @@ PAYMENT_METHOD = {
     PaymentMethod.CASH: _l("Cash"),
     PaymentMethod.CARD: _l("Card"),
     PaymentMethod.TRANSFER: _l("Bank transfer"),
+}
+
+
+DOCUMENT = {
+    DocumentKind.CONTRACT: _l("Repair contract"),
+    DocumentKind.QUOTE: _l("Quote"),
+    DocumentKind.COMPLETION: _l("Completion act"),
+    DocumentKind.WARRANTY: _l("Warranty slip"),
 }
 
 

@@ -1,0 +1,28 @@
+"""PDF renderers: plain data in, bytes out. No database, no request, no clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain.documents import DocumentKind, Snapshot
+from . import base, completion, contract, fonts, quote, warranty
+
+_PAGES = {
+    DocumentKind.CONTRACT: contract.pages,
+    DocumentKind.QUOTE: quote.pages,
+    DocumentKind.COMPLETION: completion.pages,
+    DocumentKind.WARRANTY: warranty.pages,
+}
+
+
+def render(snapshot: Snapshot, number: str, *, font_cache: Path) -> bytes:
+    """The document for `snapshot` as PDF bytes; the same input gives the same bytes."""
+    fonts.register(font_cache)
+    writer = base.Writer(snapshot)
+    _ = writer._
+    return base.render(
+        _PAGES[snapshot.kind](writer, number),
+        title=snapshot.kind.value,
+        number=number,
+        footer=lambda page: _("page %(page)s") % {"page": page},
+    )

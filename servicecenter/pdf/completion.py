@@ -1,0 +1,75 @@
+"""The completion act / return statement: the dates and the work consumer law asks for."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from .base import CONTENT_WIDTH, Writer, fields_table, header, lines_table, signatures, text
+
+
+def pages(writer: Writer, number: str) -> list[list[Flowable]]:
+    snap, _ = writer.snapshot, writer._
+    parts = [
+        [line.description, line.serial or "—", str(line.quantity), writer.money(line.total)]
+        for line in snap.lines
+        if line.serial or line.warranty_days is not None
+    ]
+    story = [
+        *header(writer, _("Completion act"), number),
+        fields_table(
+            [
+                (_("Customer"), snap.customer_name),
+                (_("Device"), f"{snap.device_category} {snap.device_brand} {snap.device_model}"),
+                (_("Serial number or IMEI"), snap.device_serial),
+                (_("Kind of order"), snap.order_kind_label),
+            ]
+        ),
+        text(_("Dates"), "section"),
+        fields_table(
+            [
+                (_("Request and handing in"), writer.date(snap.received_on)),
+                (_("Repair completed"), writer.date(snap.repaired_on)),
+                (_("Returned to the customer"), writer.date(snap.returned_on)),
+            ]
+        ),
+        text(_("What was found and done"), "section"),
+        fields_table(
+            [
+                (_("Customer's complaint"), snap.complaint),
+                (_("Diagnosis"), snap.diagnosis),
+                (_("Work done"), snap.work_done or "—"),
+                (_("Result"), snap.outcome_label),
+            ]
+        ),
+        text(_("Parts used"), "section"),
+    ]
+    if parts:
+        story.append(
+            lines_table(
+                writer,
+                parts,
+                [_("Part"), _("Serial"), _("Qty"), _("Total")],
+                [CONTENT_WIDTH - 85 * mm, 40 * mm, 15 * mm, 30 * mm],
+            )
+        )
+    else:
+        story.append(text(_("No parts were fitted.")))
+    story += [
+        text(_("Payment"), "section"),
+        fields_table(
+            [
+                (_("Amount for the repair"), writer.money(snap.charged)),
+                (_("Paid"), writer.money(snap.paid)),
+            ]
+        ),
+        text(
+            _(
+                "The customer has received the device, checked its condition and completeness, and "
+                "has no claims about the appearance of the device."
+            ),
+            "body",
+        ),
+        signatures(writer, _("Handed over (contractor)"), _("Received (customer)")),
+    ]
+    return [story]

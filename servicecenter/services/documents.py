@@ -1,0 +1,199 @@
+"""Issuing documents: snapshot the order, check it is complete, render, number and store.
+
+A print whose data has not changed returns the stored bytes of the last version (a reprint is
+identical to the original); changed data makes a new version with a new number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+
+from .. import labels, pdf
+from ..domain import warranty
+from ..domain.documents import (
+    Contractor,
+    DocumentKind,
+    Line,
+    MissingDocumentFields,
+    Snapshot,
+    check_issuable,
+    document_number,
+    missing_fields,
+)
+from ..domain.enums import OrderStatus, PaymentKind
+from ..domain.texts import TextKind
+from ..extensions import db
+from ..models import Document, RepairOrder, User
+from ..models._types import utcnow
+from .clock import local_date
+from .texts import current_text
+
+
+def _local(moment: datetime | None):
+    return local_date(moment) if moment else None
+
+
+def _status_changed_on(order: RepairOrder, status: OrderStatus):
+    for change in reversed(order.history):
+        if change.to_status is status:
+            return local_date(change.created_at)
+    return None
+
+
+def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:
+    """Everything the document shows, in the office's language, frozen now.
+
+    Expects the order loaded with its history and payments (queries.orders.get_order_for).
+    """
+    config = current_app.config
+    office = order.office
+    locale = office.locale if office.locale in config["LANGUAGES"] else "en"
+    terms = current_text(office, TextKind.CONTRACT_TERMS, locale)
+    conditions = current_text(office, TextKind.WARRANTY_CONDITIONS, locale)
+    paid = sum(p.signed_amount for p in order.payments)
+    prepayment = sum(p.amount for p in order.payments if p.kind is PaymentKind.PREPAYMENT)
+    days = config["REPAIR_WARRANTY_DAYS"]
+    returned_on = _local(order.collected_at)
+    warranty_end = warranty.repair_warranty_end(returned_on, days) if returned_on else None
+    original = order.original_order
+    original_end = (
+        warranty.repair_warranty_end(_local(original.collected_at), days)
+        if original is not None and original.collected_at
+        else None
+    )
+    if original_end is not None:
+        warranty_end = original_end  # a repeat repair does not restart the original period
+    with force_locale(locale):
+        category = str(labels.CATEGORY[order.device.category])
+        kind_label = str(labels.KIND[order.kind])
+        outcome_label = str(labels.OUTCOME[order.outcome]) if order.outcome else ""
+    work = order.work_done or order.diagnosis
+    lines = (Line(work, 1, order.price),) if order.price is not None and work else ()
+    return Snapshot(
+        kind=kind,
+        locale=locale,
+        currency=config["CURRENCY"],
+        order_number=order.number,
+        status_url=f"{config['PUBLIC_BASE_URL'].rstrip('/')}/s/{order.tracking_token}",
+        contractor=Contractor(
+            name=office.name,
+            legal_name=office.legal_name,
+            tax_id=office.tax_id,
+            address=office.address,
+            phone=office.phone,
+            hours=office.hours,
+        ),
+        customer_name=order.customer.name,
+        customer_phone=order.customer.phone,
+        device_category=category,
+        device_brand=order.device.brand,
+        device_model=order.device.model,
+        device_serial=order.device.serial,
+        condition=order.condition,
+        accessories=order.accessories,
+        declared_value=order.declared_value,
+        complaint=order.complaint,
+        order_kind=order.kind,
+        order_kind_label=kind_label,
+        estimate=order.estimate,
+        approval_limit=order.approval_limit,
+        prepayment=prepayment,
+        price=order.price,
+        charged=order.amount_charged,
+        paid=paid,
+        received_on=local_date(order.received_at),
+        promised_date=order.promised_date,
+        diagnosis=order.diagnosis,
+        work_done=order.work_done,
+        outcome=order.outcome,
+        outcome_label=outcome_label,
+        repaired_on=_status_changed_on(order, OrderStatus.REPAIRED) or _local(order.ready_at),
+        returned_on=returned_on,
+        lines=lines,
+        labour_warranty_days=days,
+        warranty_start=returned_on,
+        warranty_end=warranty_end,
+        original_order_number=original.number if original is not None else None,
+        original_warranty_end=original_end,
+        terms_text=terms.body,
+        terms_version=terms.version,
+        warranty_text=conditions.body,
+        warranty_version=conditions.version,
+    )
+
+
+def latest(order: RepairOrder, kind: DocumentKind) -> Document | None:
+    return db.session.execute(
+        sa.select(Document)
+        .where(Document.order_id == order.id, Document.kind == kind)
+        .order_by(Document.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def font_cache() -> Path:
+    return Path(current_app.instance_path) / "fonts"
+
+
+def issue(
+    order: RepairOrder, kind: DocumentKind, *, actor: User, now: datetime | None = None
+) -> Document:
+    """The current document of this kind: the stored one if nothing changed, else a new version.
+
+    Raises NotIssuable before the order reaches the document's moment, and MissingDocumentFields
+    naming what must be filled in first.
+    """
+    check_issuable(kind, order.status, order.kind, order.outcome, order.price)
+    data = snapshot(order, kind)
+    missing = missing_fields(data)
+    if missing:
+        raise MissingDocumentFields(missing)
+    previous = latest(order, kind)
+    content_hash = data.content_hash()
+    if previous is not None and previous.content_hash == content_hash:
+        return previous
+    version = previous.version + 1 if previous else 1
+    number = document_number(order.number, kind, version)
+    content = pdf.render(data, number, font_cache=font_cache())
+    document = Document(
+        order_id=order.id,
+        kind=kind,
+        version=version,
+        number=number,
+        locale=data.locale,
+        content_hash=content_hash,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        terms_version=data.terms_version if kind is DocumentKind.CONTRACT else None,
+        warranty_version=data.warranty_version if kind is DocumentKind.WARRANTY else None,
+        issued_by_id=actor.id,
+        issued_at=now or utcnow(),
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def list_documents(order: RepairOrder) -> list[Document]:
+    return list(
+        db.session.execute(
+            sa.select(Document)
+            .where(Document.order_id == order.id)
+            .order_by(Document.kind, Document.version.desc())
+        ).scalars()
+    )
+
+
+def get_version(order: RepairOrder, kind: DocumentKind, version: int) -> Document | None:
+    return db.session.execute(
+        sa.select(Document).where(
+            Document.order_id == order.id, Document.kind == kind, Document.version == version
+        )
+    ).scalar_one_or_none()

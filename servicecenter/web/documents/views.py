@@ -1,0 +1,66 @@
+"""Printing: the current document of each kind, and every stored version, as PDF."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ...database import write_transaction
+from ...domain.documents import DocumentKind, MissingDocumentFields, NotIssuable
+from ...extensions import db
+from ...queries.orders import get_order_for
+from ...services import documents
+from ..access import STAFF, roles_required
+
+bp = Blueprint("documents", __name__, url_prefix="/orders")
+
+
+def _kind(value: str) -> DocumentKind:
+    try:
+        return DocumentKind(value)
+    except ValueError:
+        abort(404)
+
+
+def _send(document):
+    response = send_file(
+        io.BytesIO(document.content),
+        mimetype="application/pdf",
+        download_name=f"{document.number}.pdf",
+        etag=document.sha256,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<number>/documents/<kind>.pdf")
+@roles_required(*STAFF)
+def current(number: str, kind: str):
+    """Print: the stored document if the order has not changed since, else a new version."""
+    kind = _kind(kind)
+    db.session.rollback()  # printing may store a document: start over as a writer
+    with write_transaction():
+        order = get_order_for(current_user, number) or abort(404)
+        try:
+            document = documents.issue(order, kind, actor=current_user)
+        except NotIssuable:
+            abort(404)
+        except MissingDocumentFields as error:
+            names = ", ".join(gettext(field) for field in error.fields)
+            flash(gettext("Fill in before printing: %(fields)s.", fields=names), "danger")
+            return redirect(url_for("orders.detail", number=order.number, _anchor="documents"))
+        db.session.commit()
+        return _send(document)
+
+
+@bp.get("/<number>/documents/<kind>/v<int:version>.pdf")
+@roles_required(*STAFF)
+def version(number: str, kind: str, version: int):
+    """An earlier version exactly as it was issued."""
+    order = get_order_for(current_user, number) or abort(404)
+    document = documents.get_version(order, _kind(kind), version) or abort(404)
+    return _send(document)
