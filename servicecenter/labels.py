@@ -91,9 +91,10 @@ STAGE = {
 }
 
 KIND = {
-    OrderKind.PAID: _l("Paid"),
-    OrderKind.WARRANTY: _l("Warranty"),
-    OrderKind.REPEAT: _l("Repeat (our warranty)"),
+    # "repair" in each: "Paid" alone is also the money already received, another word in Russian.
+    OrderKind.PAID: _l("Paid repair"),
+    OrderKind.WARRANTY: _l("Warranty repair"),
+    OrderKind.REPEAT: _l("Repeat repair (our warranty)"),
 }
 
 OUTCOME = {Outcome.REPAIRED: _l("Repaired"), Outcome.NOT_REPAIRED: _l("Not repaired")}

@@ -20,9 +20,15 @@ def render(snapshot: Snapshot, number: str, *, font_cache: Path) -> bytes:
     fonts.register(font_cache)
     writer = base.Writer(snapshot)
     _ = writer._
+    titles = {
+        DocumentKind.CONTRACT: _("Repair contract"),
+        DocumentKind.QUOTE: _("Quote"),
+        DocumentKind.COMPLETION: _("Completion act"),
+        DocumentKind.WARRANTY: _("Warranty slip"),
+    }
     return base.render(
         _PAGES[snapshot.kind](writer, number),
-        title=snapshot.kind.value,
+        title=titles[snapshot.kind],
         number=number,
         footer=lambda page: _("page %(page)s") % {"page": page},
     )

@@ -145,10 +145,10 @@ def header(writer: Writer, title: str, number: str, *, qr: bool = False) -> list
     ]
     right = [text(title, "section"), text(snap.order_number, "number"), text(number, "right")]
     cells = [[left, right]]
-    widths = [CONTENT_WIDTH * 0.55, CONTENT_WIDTH * 0.45]
+    widths = [CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.5]
     if qr:
         cells = [[left, right, qr_code(snap.status_url)]]
-        widths = [CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.5 - 28 * mm, 28 * mm]
+        widths = [CONTENT_WIDTH * 0.42, CONTENT_WIDTH * 0.58 - 28 * mm, 28 * mm]
     table = Table(cells, colWidths=widths)
     table.setStyle(
         TableStyle(

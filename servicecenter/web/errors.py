@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError
 from ..extensions import db
+
+# Werkzeug's own texts are English only; the errors a person meets get ours.
+HTTP_MESSAGES = {
+    400: (_l("Something is wrong with this request"), _l("Please go back and try again.")),
+    403: (_l("Not for your role"), _l("This page belongs to another role. Ask an administrator.")),
+    405: (_l("Not like this"), _l("This address cannot be opened this way.")),
+}
 
 
 def message_of(error: DomainError) -> str:
@@ -60,7 +68,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render(error.code or 500, error.name, error.description or "")
+        code = error.code or 500
+        title, detail = HTTP_MESSAGES.get(code, HTTP_MESSAGES[400])
+        return render(code, str(title), str(detail))
 
     @app.errorhandler(500)
     def server_error(error):

@@ -40,7 +40,7 @@ def test_receptionist_takes_a_device_in(page, make, log_in, screenshot):
     press(page, "Register device")
 
     expect(page.locator("#step-device")).to_contain_text("PF-3XK921")
-    expect(page.locator("#suggested-kind")).to_have_text("Paid")
+    expect(page.locator("#suggested-kind")).to_have_text("Paid repair")
     order = page.locator("#order-form")
     order.get_by_label("Customer's complaint").fill("Does not charge")
     order.get_by_label("Condition on intake").fill("Scratched lid")
