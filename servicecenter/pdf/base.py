@@ -13,8 +13,7 @@ from xml.sax.saxutils import escape
 from babel.dates import format_date
 from babel.numbers import format_currency
 from babel.support import Translations
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -56,6 +55,12 @@ STYLES = {
 }
 
 
+def table_style(commands: list[tuple]) -> TableStyle:
+    """A table style whose default cell font is ours: ReportLab's default would add a Helvetica
+    that is not embedded to every page."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR), *commands])
+
+
 @functools.cache
 def _translations(locale: str) -> Translations:
     return Translations.load(str(TRANSLATIONS), [locale])
@@ -92,7 +97,7 @@ def fields_table(rows: list[tuple[str, object]], *, label_width: float = 48 * mm
     data = [[text(label, "label"), text(value, "value")] for label, value in rows]
     table = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width])
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -112,7 +117,7 @@ def lines_table(
     data += [[text(cell) for cell in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
@@ -124,12 +129,31 @@ def lines_table(
     return table
 
 
-def qr_code(value: str, size: float = 26 * mm) -> Drawing:
-    widget = QrCodeWidget(value, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    return drawing
+class QrCode(Flowable):
+    """A QR code drawn as filled squares (ReportLab's QR widget would pull in a Helvetica that is
+    not embedded). No version given: the encoder picks the smallest that holds the data."""
+
+    def __init__(self, value: str, size: float = 26 * mm) -> None:
+        super().__init__()
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(value)
+        code.make()
+        count = code.getModuleCount()
+        self.dark = [
+            (row, col) for row in range(count) for col in range(count) if code.isDark(row, col)
+        ]
+        self.count, self.size = count, size
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self) -> None:
+        module = self.size / (self.count + 2)  # a quiet zone of one module around the code
+        self.canv.setFillColor(colors.black)
+        for row, col in self.dark:
+            x = (col + 1) * module
+            y = self.size - (row + 2) * module
+            self.canv.rect(x, y, module, module, stroke=0, fill=1)
 
 
 def header(writer: Writer, title: str, number: str, *, qr: bool = False) -> list[Flowable]:
@@ -147,15 +171,16 @@ def header(writer: Writer, title: str, number: str, *, qr: bool = False) -> list
     cells = [[left, right]]
     widths = [CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.5]
     if qr:
-        cells = [[left, right, qr_code(snap.status_url)]]
+        cells = [[left, right, QrCode(snap.status_url)]]
         widths = [CONTENT_WIDTH * 0.42, CONTENT_WIDTH * 0.58 - 28 * mm, 28 * mm]
     table = Table(cells, colWidths=widths)
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (1, 0), (1, 0), 4 * mm),
                 ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
@@ -175,7 +200,7 @@ def signatures(writer: Writer, left: str, right: str) -> Table:
     ]
     table = Table(data, colWidths=[CONTENT_WIDTH / 2] * 2)
     table.setStyle(
-        TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 8)])
+        table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 8)])
     )
     return table
 
