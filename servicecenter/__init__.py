@@ -69,7 +69,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .web import api, auth, documents, intake, main, orders, status, workshop
+    from .web import admin, api, auth, documents, intake, main, orders, status, workshop
 
-    for module in (main, auth, intake, orders, documents, workshop, status, api):
+    for module in (main, auth, intake, orders, documents, workshop, status, api, admin):
         app.register_blueprint(module.bp)

@@ -18,6 +18,7 @@ from .domain.enums import (
     WorkshopKind,
 )
 from .domain.public_status import Stage
+from .domain.texts import TextKind
 
 STATUS = {
     OrderStatus.RECEIVED: _l("Received"),
@@ -140,6 +141,12 @@ DOCUMENT = {
     DocumentKind.QUOTE: _l("Quote"),
     DocumentKind.COMPLETION: _l("Completion act"),
     DocumentKind.WARRANTY: _l("Warranty slip"),
+}
+
+
+TEXT_KIND = {
+    TextKind.CONTRACT_TERMS: _l("Contract terms"),
+    TextKind.WARRANTY_CONDITIONS: _l("Warranty conditions"),
 }
 
 

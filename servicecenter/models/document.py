@@ -55,3 +55,4 @@ class OfficeText(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     office: Mapped[Office] = relationship()
+    created_by: Mapped[User | None] = relationship()

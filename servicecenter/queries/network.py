@@ -26,6 +26,10 @@ def get_workshop(workshop_id: int) -> Workshop | None:
     return db.session.get(Workshop, workshop_id)
 
 
+def get_office(office_id: int) -> Office | None:
+    return db.session.get(Office, office_id)
+
+
 def list_offices() -> list[Office]:
     return list(db.session.execute(sa.select(Office).order_by(Office.code)).scalars())
 

@@ -26,6 +26,8 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         "number": order.number,
         "kind": "contract",
         "version": 1,
+        "office_id": order.office_id,
+        "locale": "en",
         "customer_id": order.customer_id,
         "device_id": order.device_id,
     }
