@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-pg install install-dev translations translations-extract translations-update \
-	browser lint db-upgrade seed clean
+	browser lint bench db-upgrade seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ test: install-dev translations browser
 
 test-pg: install-dev translations browser
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+# Benchmarks measure speed (tests never time things). Results land in instance/bench/.
+bench: install-dev translations
+	$(BIN)/python -m tests.bench.documents
 
 lint: install-dev
 	$(BIN)/ruff check servicecenter tests

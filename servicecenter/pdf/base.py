@@ -129,31 +129,46 @@ def lines_table(
     return table
 
 
+@functools.lru_cache(maxsize=256)
+def qr_runs(value: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR matrix of `value` as its size and horizontal runs of dark modules (row, column,
+    length). Encoding is the slow part; the contract draws the same code on both copies."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)  # None: smallest that fits
+    code.addData(value)
+    code.make()
+    count = code.getModuleCount()
+    runs = []
+    for row in range(count):
+        col = 0
+        while col < count:
+            if code.isDark(row, col):
+                start = col
+                while col < count and code.isDark(row, col):
+                    col += 1
+                runs.append((row, start, col - start))
+            col += 1
+    return count, tuple(runs)
+
+
 class QrCode(Flowable):
-    """A QR code drawn as filled squares (ReportLab's QR widget would pull in a Helvetica that is
-    not embedded). No version given: the encoder picks the smallest that holds the data."""
+    """A QR code drawn as filled rectangles (ReportLab's QR widget would pull in a Helvetica that
+    is not embedded)."""
 
     def __init__(self, value: str, size: float = 26 * mm) -> None:
         super().__init__()
-        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        code.addData(value)
-        code.make()
-        count = code.getModuleCount()
-        self.dark = [
-            (row, col) for row in range(count) for col in range(count) if code.isDark(row, col)
-        ]
-        self.count, self.size = count, size
+        self.count, self.runs = qr_runs(value)
+        self.size = size
 
     def wrap(self, available_width, available_height):
         return self.size, self.size
 
     def draw(self) -> None:
         module = self.size / (self.count + 2)  # a quiet zone of one module around the code
+        path = self.canv.beginPath()
+        for row, col, length in self.runs:
+            path.rect((col + 1) * module, self.size - (row + 2) * module, length * module, module)
         self.canv.setFillColor(colors.black)
-        for row, col in self.dark:
-            x = (col + 1) * module
-            y = self.size - (row + 2) * module
-            self.canv.rect(x, y, module, module, stroke=0, fill=1)
+        self.canv.drawPath(path, stroke=0, fill=1)
 
 
 def header(writer: Writer, title: str, number: str, *, qr: bool = False) -> list[Flowable]:
