@@ -159,7 +159,7 @@ def build_network() -> Network:
         address="Санкт-Петербург, Невский пр., 48",
         phone="+7 812 765-43-21",
         hours="Mon–Sat 10:00–19:00",
-        locale="ru",
+        locale="en",  # prints its documents in English: the demo shows both languages
     )
     db.session.add_all([msk, spb])
     db.session.flush()
@@ -395,6 +395,7 @@ def _repeat_visits(network: Network, rng: random.Random, today: date) -> None:
                 kind=OrderKind.REPEAT,
                 complaint="Неисправность вернулась после ремонта",
                 condition="Без видимых повреждений",
+                declared_value=original.declared_value,
                 original_order_id=suggestion.original_order_id,
             ),
             now=_at(today, rng) - timedelta(days=rng.randint(0, 3)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from .base import CONTENT_WIDTH, Writer, fields_table, header, lines_table, signatures, text
 
@@ -63,6 +63,7 @@ def pages(writer: Writer, number: str) -> list[list[Flowable]]:
                 (_("Paid"), writer.money(snap.paid)),
             ]
         ),
+        Spacer(1, 3 * mm),
         text(
             _(
                 "The customer has received the device, checked its condition and completeness, and "

@@ -133,3 +133,18 @@ def test_customer_checks_the_status(page, make, screenshot):
     expect(page.locator("#stage")).to_have_text("Идёт ремонт")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("customer-status-phone-ru")
+
+
+def test_receptionist_prints_the_contract(page, make, log_in):
+    order = make.order(OrderStatus.RECEIVED)
+    log_in(make.net.reception_a)
+    page.goto(f"/orders/{order.number}")
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Print: Repair contract").click()
+    url = popup.value.url
+    assert url.endswith(f"/orders/{order.number}/documents/contract.pdf")
+    response = page.request.get(url)
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    page.reload()
+    expect(page.locator("#documents")).to_contain_text(f"{order.number}-C1")
