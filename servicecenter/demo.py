@@ -360,6 +360,7 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
                 declared_value=rng.randrange(100, 1500) * 100 * 100,
                 estimate=estimate,
                 approval_limit=estimate // 2 if rng.random() < 0.5 else None,
+                diagnostic_fee=rng.choice([None, 50_000, 100_000]),
                 prepayment=rng.choice([None, None, 100000])
                 if suggestion.kind is OrderKind.PAID
                 else None,

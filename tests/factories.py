@@ -173,6 +173,7 @@ class Factory:
         estimate: int | None = 400_000,
         approval_limit: int | None = 1_000_000,
         prepayment: int | None = None,
+        diagnostic_fee: int | None = None,
         original_order_id: int | None = None,
         now: datetime | None = None,
     ) -> RepairOrder:
@@ -197,6 +198,7 @@ class Factory:
                 declared_value=3_000_000,
                 estimate=estimate,
                 approval_limit=approval_limit,
+                diagnostic_fee=diagnostic_fee,
                 prepayment=prepayment,
                 original_order_id=original_order_id,
             ),

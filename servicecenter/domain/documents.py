@@ -94,6 +94,7 @@ class Snapshot:
     order_kind_label: str
     estimate: int | None
     approval_limit: int | None
+    diagnostic_fee: int | None
     prepayment: int
     price: int | None
     charged: int

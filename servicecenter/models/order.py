@@ -78,6 +78,8 @@ class RepairOrder(db.Model):
     declared_value: Mapped[int | None]
     estimate: Mapped[int | None]
     approval_limit: Mapped[int | None]
+    # What a paid order costs when the customer declines the repair or it cannot be done.
+    diagnostic_fee: Mapped[int | None]
     price: Mapped[int | None]
     diagnosis: Mapped[str] = mapped_column(sa.Text, default="")
     work_done: Mapped[str] = mapped_column(sa.Text, default="")
@@ -104,10 +106,18 @@ class RepairOrder(db.Model):
 
     @property
     def amount_charged(self) -> int:
-        """What the customer owes for the repair in total: nothing under warranty."""
+        """What the customer owes in total: nothing under warranty; for a device returned
+        unrepaired only the diagnostic fee agreed at intake; else the price of the repair."""
         if self.kind.is_free:
             return 0
+        if self.outcome is Outcome.NOT_REPAIRED:
+            return self.diagnostic_fee or 0
         return self.price if self.price is not None else 0
+
+    @property
+    def charge_is_known(self) -> bool:
+        """Whether `amount_charged` is final enough to take the balance against it."""
+        return self.kind.is_free or self.outcome is Outcome.NOT_REPAIRED or self.price is not None
 
     def __repr__(self) -> str:
         return f"<RepairOrder {self.number} {self.status}>"

@@ -29,7 +29,10 @@ def copy(writer: Writer, number: str, which: str) -> list[Flowable]:
             (_("Repair without asking up to"), writer.money(snap.approval_limit or 0)),
         ]
     price_rows += [
-        (_("Diagnostics"), _("Free of charge")),
+        (
+            _("Diagnostic fee (if the repair is declined or cannot be done)"),
+            writer.money(snap.diagnostic_fee) if snap.diagnostic_fee else _("Free of charge"),
+        ),
         (_("Prepayment received"), writer.money(snap.prepayment) if snap.prepayment else _("none")),
     ]
     story: list[Flowable] = [

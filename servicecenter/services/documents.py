@@ -103,6 +103,7 @@ def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:
         order_kind_label=kind_label,
         estimate=order.estimate,
         approval_limit=order.approval_limit,
+        diagnostic_fee=order.diagnostic_fee,
         prepayment=prepayment,
         price=order.price,
         charged=order.amount_charged,

@@ -135,6 +135,7 @@ class OrderData:
     declared_value: int | None = None
     estimate: int | None = None
     approval_limit: int | None = None
+    diagnostic_fee: int | None = None
     prepayment: int | None = None
     prepayment_method: PaymentMethod = PaymentMethod.CASH
     promised_date: date | None = None
@@ -228,6 +229,7 @@ def receive_device(
         declared_value=data.declared_value,
         estimate=None if data.kind.is_free else data.estimate,
         approval_limit=None if data.kind.is_free else data.approval_limit,
+        diagnostic_fee=None if data.kind.is_free else data.diagnostic_fee,
         received_at=now,
         promised_date=promised,
         updated_at=now,

@@ -137,7 +137,7 @@ def record_payment(
         amount,
         status=order.status,
         free=order.kind.is_free,
-        charged=order.amount_charged if order.price is not None else None,
+        charged=order.amount_charged if order.charge_is_known else None,
         paid=paid_total(order.id),
     )
     payment = Payment(

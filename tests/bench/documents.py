@@ -54,6 +54,7 @@ def snapshot(kind: DocumentKind, locale: str) -> Snapshot:
         order_kind_label="Платный ремонт",
         estimate=800_000,
         approval_limit=500_000,
+        diagnostic_fee=50_000,
         prepayment=100_000,
         price=1_570_000,
         charged=1_570_000,

@@ -67,7 +67,6 @@ def test_the_contract_holds_every_required_field(make, db, english):
         "Paid repair",
         "4,000.00",
         "3,000.00",
-        "Diagnostics",
         "Prepayment received",
         "500.00",
         "Accepted on",

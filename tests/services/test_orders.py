@@ -187,3 +187,28 @@ def test_warranty_repairs_are_collected_free(make):
     order = make.order(S.COLLECTED, kind=OrderKind.WARRANTY, device=device)
     assert order.status is S.COLLECTED
     assert order.amount_charged == 0
+
+
+def test_a_declined_repair_costs_only_the_diagnostic_fee(make, db):
+    desk = make.net.reception_a
+    order = make.order(S.DIAGNOSING, price=900_000, approval_limit=0, diagnostic_fee=50_000)
+    orders.change_status(order, S.AWAITING_APPROVAL, actor=make.net.tech)
+    orders.change_status(order, S.TO_OFFICE, actor=desk, note="Too expensive for the customer")
+    orders.change_status(order, S.READY, actor=desk)
+    assert order.amount_charged == 50_000
+    assert orders.order_facts(order).balance_due == 50_000
+    with pytest.raises(PaymentError):
+        orders.record_payment(
+            order, kind=PaymentKind.FINAL, method=PaymentMethod.CASH, amount=50_001, actor=desk
+        )
+    orders.record_payment(
+        order, kind=PaymentKind.FINAL, method=PaymentMethod.CASH, amount=50_000, actor=desk
+    )
+    orders.change_status(order, S.COLLECTED, actor=desk)
+
+
+def test_a_declined_repair_without_a_fee_is_free(make, db):
+    order = make.order(S.DIAGNOSING, price=900_000, approval_limit=0)
+    orders.change_status(order, S.AWAITING_APPROVAL, actor=make.net.tech)
+    orders.change_status(order, S.TO_OFFICE, actor=make.net.manager, note="Declined")
+    assert order.amount_charged == 0

@@ -103,6 +103,11 @@ class OrderForm(FlaskForm):
         validators=[Optional()],
         description=_l("Above this amount the workshop asks the customer first."),
     )
+    diagnostic_fee = MoneyField(
+        _l("Diagnostic fee"),
+        validators=[Optional()],
+        description=_l("Paid only if the repair is declined or cannot be done. Empty: free."),
+    )
     prepayment = MoneyField(_l("Prepayment"), validators=[Optional()])
     prepayment_method = SelectField(
         _l("Paid by"),
@@ -126,6 +131,7 @@ class OrderForm(FlaskForm):
             declared_value=self.declared_value.minor,
             estimate=self.estimate.minor,
             approval_limit=self.approval_limit.minor,
+            diagnostic_fee=self.diagnostic_fee.minor,
             prepayment=self.prepayment.minor,
             prepayment_method=PaymentMethod(self.prepayment_method.data),
             promised_date=self.promised_date.data,
