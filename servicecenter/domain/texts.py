@@ -15,7 +15,8 @@ DEFAULTS = {
 1. The contractor diagnoses the device and repairs it within the agreed time; a warranty repair \
 takes no more than 45 days from the day the device is handed in.
 2. Paid work costing more than the amount the customer allowed is done only after the customer \
-approves the quote. A declined repair is returned unrepaired; diagnostics are free of charge.
+approves the quote. A declined repair is returned unrepaired; the customer then pays only the \
+diagnostic fee stated in this receipt, if any.
 3. The contractor is responsible for the device while it is in its care, up to its declared value.
 4. The customer backs up their data: the contractor is not responsible for data lost during \
 diagnostics or repair, and may need to reset the device.
@@ -28,7 +29,8 @@ unclaimed device to cover its costs.
 1. Исполнитель проводит диагностику и ремонт изделия в согласованный срок; гарантийный ремонт \
 выполняется не более 45 дней со дня передачи изделия.
 2. Платные работы дороже суммы, согласованной заказчиком, выполняются только после согласования \
-сметы. При отказе изделие возвращается без ремонта; диагностика бесплатна.
+сметы. При отказе изделие возвращается без ремонта; заказчик оплачивает только стоимость \
+диагностики, если она указана в этой квитанции.
 3. Исполнитель отвечает за сохранность изделия в пределах его оценочной стоимости.
 4. Заказчик самостоятельно сохраняет свои данные: исполнитель не отвечает за утрату информации при \
 диагностике и ремонте и может сбросить настройки изделия.
