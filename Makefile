@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-pg install install-dev translations translations-extract translations-update \
-	browser lint bench db-upgrade seed clean
+	browser lint bench fonts db-upgrade seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,11 @@ translations-update: translations-extract
 db-upgrade: install translations
 	$(FLASK) db upgrade
 
-seed: db-upgrade
+# The PDF font instances are cut once per machine (instance/fonts/), not on the first print.
+fonts: install
+	$(FLASK) build-fonts
+
+seed: db-upgrade fonts
 	$(FLASK) seed-demo --if-empty
 
 run: seed
@@ -58,14 +62,14 @@ browser:
 	    || echo "Could not install chromium: browser tests will be skipped."; \
 	  else echo "chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; }
 
-test: install-dev translations browser
+test: install-dev translations fonts browser
 	$(BIN)/pytest
 
-test-pg: install-dev translations browser
+test-pg: install-dev translations fonts browser
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 # Benchmarks measure speed (tests never time things). Results land in instance/bench/.
-bench: install-dev translations
+bench: install-dev translations fonts
 	$(BIN)/python -m tests.bench.documents
 
 lint: install-dev

@@ -17,6 +17,7 @@ from .models import Office, User, Workshop
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(build_fonts)
 
 
 @click.command("seed-demo")
@@ -91,3 +92,14 @@ def create_user(username, name, role, office_code, workshop_name, password) -> N
             raise click.ClickException(str(error)) from None
         db.session.commit()
     click.echo(f"User {username} created.")
+
+
+@click.command("build-fonts")
+@with_appcontext
+def build_fonts() -> None:
+    """Cut the PDF font instances now (about ten seconds), not on the first print."""
+    from .pdf import fonts
+    from .services.documents import font_cache
+
+    for name, path in fonts.font_files(font_cache()).items():
+        click.echo(f"{name}: {path}")

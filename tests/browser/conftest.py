@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from servicecenter.pdf import fonts
+
 from ..factories import PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -41,6 +43,8 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def live_server(app):
+    # Cut the PDF fonts before any page waits on a print (seconds, once per machine).
+    fonts.font_files(Path(app.instance_path) / "fonts")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
