@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-pg install install-dev translations translations-extract translations-update \
@@ -52,7 +53,7 @@ seed: db-upgrade fonts
 	$(FLASK) seed-demo --if-empty
 
 run: seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The browser tests drive the Chromium of Debian's package; install it when we can (root).
 browser:

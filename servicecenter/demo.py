@@ -247,7 +247,7 @@ class _Walker:
         if target is S.CANCELLED:
             yield S.CANCELLED, desk, "Клиент передумал"
             return
-        if not workshop.is_in_office:
+        if not workshop.is_inside(order.office_id):
             yield S.TO_WORKSHOP, desk, None
         yield S.DIAGNOSING, tech, None
         diagnosis, work = rng.choice(DIAGNOSES)
@@ -257,7 +257,7 @@ class _Walker:
             if target is S.AWAITING_APPROVAL:
                 price = (order.approval_limit or 0) + rng.randrange(10, 100) * 100 * 100
         orders.record_work(order, actor=tech, diagnosis=diagnosis, work_done="", price=price)
-        back = S.READY if workshop.is_in_office else S.TO_OFFICE
+        back = S.READY if workshop.is_inside(order.office_id) else S.TO_OFFICE
         if target in (S.TO_OFFICE, S.READY, S.COLLECTED) and rng.random() < 0.15:
             yield back, tech, "Ремонт нецелесообразен: стоимость выше цены устройства"
         else:

@@ -221,7 +221,7 @@ class Factory:
         desk = net.reception_a if order.office_id == net.office_a.id else net.reception_b
         tech = self.technician_of(order.workshop)
         path = PATHS[status]
-        if order.workshop.is_in_office:
+        if order.workshop.is_inside(order.office_id):
             path = [s for s in path if s not in (S.TO_WORKSHOP, S.TO_OFFICE)]
             if status in (S.TO_WORKSHOP, S.TO_OFFICE):
                 raise ValueError("an in-office workshop has no transit statuses")
@@ -256,7 +256,7 @@ class Factory:
                         now=now,
                     )
             actor = desk if step in (S.TO_WORKSHOP, S.READY, S.COLLECTED, S.CANCELLED) else tech
-            if step is S.READY and order.workshop.is_in_office:
+            if step is S.READY and order.workshop.is_inside(order.office_id):
                 actor = tech
             note = "Customer changed their mind" if step is S.CANCELLED else None
             orders.change_status(order, step, actor=actor, note=note, now=now)

@@ -19,8 +19,10 @@ def check_payment(
     free: bool,
     charged: int | None,
     paid: int,
+    estimate: int | None = None,
 ) -> None:
-    """Refuse a payment that breaks a rule. `charged` is None while the price is not known yet.
+    """Refuse a payment that breaks a rule. `charged` is None while the price is not known yet;
+    until then a prepayment is bounded by the estimate, when there is one.
 
     Raises PaymentError.
     """
@@ -36,6 +38,11 @@ def check_payment(
         raise PaymentError(N_("Warranty repairs are free for the customer."))
     if kind is PaymentKind.FINAL and charged is None:
         raise PaymentError(N_("The price is not known yet: record a prepayment instead."))
+    if charged is None and estimate is not None and paid + amount > estimate:
+        raise PaymentError(
+            N_("A prepayment cannot exceed the estimate (%(estimate)s)."),
+            estimate=f"{estimate / 100:.2f}",
+        )
     if charged is not None and paid + amount > charged:
         raise PaymentError(
             N_("This is more than the balance due (%(due)s)."), due=f"{(charged - paid) / 100:.2f}"

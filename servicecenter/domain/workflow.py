@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .enums import OrderKind, OrderStatus, Outcome, Role
-from .errors import N_, IllegalTransition, NotPermitted
+from .errors import N_, DomainError, IllegalTransition, NotPermitted
 
 S = OrderStatus
 
@@ -29,11 +29,17 @@ class OrderFacts:
     outcome: Outcome | None = None
     balance_due: int = 0
     workshop_in_office: bool = False
+    approved_amount: int | None = None
 
     @property
     def quote(self) -> int | None:
         """The best known price: the diagnosed price, else the estimate taken at intake."""
         return self.price if self.price is not None else self.estimate
+
+    @property
+    def allowed_amount(self) -> int:
+        """What the repair may cost without asking the customer (again)."""
+        return max(self.approval_limit or 0, self.approved_amount or 0)
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,30 @@ def within_approval_limit(facts: OrderFacts, _request: Request) -> str | None:
         return None
     if facts.quote is None:
         return N_("The price is not known yet: ask the customer to approve a quote first.")
-    if facts.quote > (facts.approval_limit or 0):
-        return N_("The price exceeds the customer's approval limit: ask for approval first.")
+    if facts.quote > facts.allowed_amount:
+        return N_("The price exceeds what the customer allowed: ask for approval first.")
     return None
+
+
+def beyond_allowed(facts: OrderFacts, _request: Request) -> str | None:
+    """Asking again during the repair makes sense only when the price has outgrown the approval."""
+    if facts.quote is None or facts.quote <= facts.allowed_amount:
+        return N_("The price is within what the customer allowed: no new approval is needed.")
+    return None
+
+
+def priced_if_paid(facts: OrderFacts, _request: Request) -> str | None:
+    """A paid repair is finished only with its price recorded, or it would be handed back free."""
+    if not facts.kind.is_free and facts.price is None:
+        return N_("Enter the price of the repair first.")
+    return None
+
+
+def charge_known(facts: OrderFacts, _request: Request) -> str | None:
+    """The device goes back only when what the customer owes is known."""
+    if facts.kind.is_free or facts.outcome is Outcome.NOT_REPAIRED or facts.price is not None:
+        return None
+    return N_("The price of the repair is not recorded: the workshop must enter it first.")
 
 
 def charges_customer(facts: OrderFacts, _request: Request) -> str | None:
@@ -107,6 +134,8 @@ class Rule:
     roles: frozenset[Role]
     guards: tuple[Guard, ...] = ()
     sets_outcome: Outcome | None = None
+    # Taking it is the customer's approval of the quoted price (recorded on the order).
+    records_approval: bool = False
     needs_reason: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -126,6 +155,10 @@ _return_unrepaired_in_office = Rule(
     WORKSHOP | OFFICE, (workshop_in_office, reason_given), sets_outcome=Outcome.NOT_REPAIRED
 )
 
+_ask_for_approval = Rule(WORKSHOP, (charges_customer, has_price))
+_ask_again = Rule(WORKSHOP, (charges_customer, has_price, beyond_allowed))
+_approved = Rule(ANYONE, (has_price,), records_approval=True)
+
 TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
     S.RECEIVED: {
         S.TO_WORKSHOP: Rule(OFFICE, (workshop_is_remote,)),
@@ -138,27 +171,32 @@ TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
         S.RECEIVED: Rule(WORKSHOP_MANAGEMENT, (reason_given,)),
     },
     S.DIAGNOSING: {
-        S.AWAITING_APPROVAL: Rule(WORKSHOP, (charges_customer, has_price)),
+        S.AWAITING_APPROVAL: _ask_for_approval,
         S.AWAITING_PARTS: Rule(WORKSHOP, (within_approval_limit,)),
         S.IN_REPAIR: Rule(WORKSHOP, (within_approval_limit,)),
         S.TO_OFFICE: _return_unrepaired_remote,
         S.READY: _return_unrepaired_in_office,
     },
     S.AWAITING_APPROVAL: {
-        S.AWAITING_PARTS: Rule(ANYONE),
-        S.IN_REPAIR: Rule(ANYONE),
+        S.AWAITING_PARTS: _approved,
+        S.IN_REPAIR: _approved,
         # Declined by the customer.
         S.TO_OFFICE: Rule(ANYONE, (workshop_is_remote, reason_given), Outcome.NOT_REPAIRED),
         S.READY: _return_unrepaired_in_office,
     },
+    # A repair found to cost more than allowed goes back to the customer for a new approval.
     S.AWAITING_PARTS: {
-        S.IN_REPAIR: Rule(WORKSHOP),
+        S.IN_REPAIR: Rule(WORKSHOP, (within_approval_limit,)),
+        S.AWAITING_APPROVAL: _ask_again,
         S.TO_OFFICE: _return_unrepaired_remote,
         S.READY: _return_unrepaired_in_office,
     },
     S.IN_REPAIR: {
-        S.REPAIRED: Rule(WORKSHOP, sets_outcome=Outcome.REPAIRED),
+        S.REPAIRED: Rule(
+            WORKSHOP, (priced_if_paid, within_approval_limit), sets_outcome=Outcome.REPAIRED
+        ),
         S.AWAITING_PARTS: Rule(WORKSHOP),
+        S.AWAITING_APPROVAL: _ask_again,
         S.TO_OFFICE: _return_unrepaired_remote,
         S.READY: _return_unrepaired_in_office,
     },
@@ -170,7 +208,7 @@ TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
         S.READY: Rule(OFFICE, (has_outcome,)),
     },
     S.READY: {
-        S.COLLECTED: Rule(OFFICE, (has_outcome, balance_paid)),
+        S.COLLECTED: Rule(OFFICE, (has_outcome, charge_known, balance_paid)),
     },
     S.COLLECTED: {},
     S.CANCELLED: {},
@@ -203,20 +241,22 @@ class Option:
         return self.blocked_by is None
 
 
-PLACEMENT_GUARDS = (workshop_is_remote, workshop_in_office)
+# Guards that say a transition does not apply to this order at all (rather than "not yet"):
+# the workshop's placement, and a new approval that the price does not call for.
+NOT_OFFERED_GUARDS = (workshop_is_remote, workshop_in_office, beyond_allowed)
 
 
 def options(facts: OrderFacts, role: Role) -> list[Option]:
     """The transitions a role may take from the order's status, each with what blocks it now.
 
-    Transitions that do not fit the workshop's placement (in the office or remote) are not offered
-    at all; the reason guard is not checked because the note is typed with the button press.
+    Transitions that do not fit the workshop's placement (in the office or remote), or a new
+    approval the price does not call for, are not offered at all; the reason guard is not checked because the note is typed with the button press.
     """
     result = []
     for target, rule in TRANSITIONS[facts.status].items():
         if role not in rule.roles:
             continue
-        if any(guard(facts, Request()) for guard in rule.guards if guard in PLACEMENT_GUARDS):
+        if any(guard(facts, Request()) for guard in rule.guards if guard in NOT_OFFERED_GUARDS):
             continue
         blocker = next(
             (
@@ -228,6 +268,34 @@ def options(facts: OrderFacts, role: Role) -> list[Option]:
         )
         result.append(Option(target, blocker, rule.needs_reason, rule.sets_outcome))
     return result
+
+
+# Once quoted, a paid order's price may change but not vanish (it is what the customer owes).
+_PRICE_KEPT = (S.AWAITING_APPROVAL, S.AWAITING_PARTS, S.IN_REPAIR, S.REPAIRED)
+
+
+def check_new_price(facts: OrderFacts, price: int | None) -> None:
+    """Refuse a price the workshop may not set now. Raises DomainError on the `price` field.
+
+    A finished repair cannot cost more than the customer allowed: asking again is possible only
+    while the repair is under way (awaiting parts or in repair).
+    """
+    if facts.kind.is_free:
+        return
+    if price is None and facts.price is not None and facts.status in _PRICE_KEPT:
+        raise DomainError(
+            N_("The customer was quoted a price: enter the new price instead of clearing it."),
+            field="price",
+        )
+    if facts.status is S.REPAIRED and price is not None and price > facts.allowed_amount:
+        raise DomainError(
+            N_(
+                "The repair is finished: its price cannot exceed what the customer allowed "
+                "(%(allowed)s)."
+            ),
+            field="price",
+            allowed=f"{facts.allowed_amount / 100:.2f}",
+        )
 
 
 def check_transition(

@@ -43,9 +43,10 @@ class Workshop(db.Model):
 
     in_office: Mapped[Office | None] = relationship()
 
-    @property
-    def is_in_office(self) -> bool:
-        return self.in_office_id is not None
+    def is_inside(self, office_id: int) -> bool:
+        """Whether devices of this office reach the workshop without a handover. Another
+        office's orders travel to it like to any remote workshop."""
+        return self.in_office_id is not None and self.in_office_id == office_id
 
     def __repr__(self) -> str:
         return f"<Workshop {self.name}>"

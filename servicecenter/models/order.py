@@ -81,6 +81,9 @@ class RepairOrder(db.Model):
     # What a paid order costs when the customer declines the repair or it cannot be done.
     diagnostic_fee: Mapped[int | None]
     price: Mapped[int | None]
+    # The price the customer agreed to when they approved a quote: the repair may cost up to the
+    # greater of this and the approval limit without asking again.
+    approved_amount: Mapped[int | None]
     diagnosis: Mapped[str] = mapped_column(sa.Text, default="")
     work_done: Mapped[str] = mapped_column(sa.Text, default="")
 

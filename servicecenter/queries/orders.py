@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -9,11 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import workflow
-from ..domain.contact import phone_digits
+from ..domain.contact import normalize_phone, phone_digits
 from ..domain.enums import OrderKind, OrderStatus, PaymentKind, Role
+from ..domain.errors import DomainError
 from ..domain.numbering import canonical_number
 from ..extensions import db
 from ..models import Customer, Device, OrderStatusChange, Payment, RepairOrder, User
+from ..services.clock import local_zone
 from .pagination import Page, keyset_page
 from .scope import order_scope
 
@@ -68,7 +72,12 @@ class OrderFilter:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """Midnight of a day of the offices' calendar (the dates the lists show), in UTC."""
+    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
+
+
+# A search made only of what people type in a phone number: +, digits, spaces, brackets, dashes.
+_PHONE_TYPED = re.compile(r"\+?[\d\s().\-]+")
 
 
 def search_condition(q: str) -> sa.ColumnElement[bool] | None:
@@ -86,7 +95,11 @@ def search_condition(q: str) -> sa.ColumnElement[bool] | None:
     elif len(text) >= 3:
         conditions.append(RepairOrder.number.startswith(text.upper(), autoescape=True))
     digits = phone_digits(text)
-    if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 4:
+    typed_as_phone = _PHONE_TYPED.fullmatch(text) is not None
+    if typed_as_phone:
+        with contextlib.suppress(DomainError):
+            digits = normalize_phone(text)[1:]  # "8 (903) 111-22-33" is stored as +79031112233
+    if len(digits) >= 4 and (typed_as_phone or len(digits) >= len(text.replace(" ", "")) - 4):
         conditions.append(
             RepairOrder.customer_id.in_(
                 sa.select(Customer.id).where(Customer.phone.contains(digits, autoescape=True))

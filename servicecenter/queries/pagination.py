@@ -53,6 +53,22 @@ def decode_cursor(cursor: str | None, arity: int) -> tuple | None:
     return values if len(values) == arity else None
 
 
+def _fits(value: Any, column) -> bool:
+    """Whether a decoded cursor value is of the column's kind (a tampered one may not be)."""
+    column_type = column.type
+    if isinstance(column_type, sa.types.TypeDecorator):
+        column_type = column_type.impl_instance
+    try:
+        expected = column_type.python_type
+    except NotImplementedError:
+        return True
+    if type(value) is not expected:
+        return False
+    if isinstance(value, datetime):
+        return value.tzinfo is not None  # every stored time is UTC
+    return not isinstance(value, int) or -(2**63) <= value < 2**63
+
+
 def keyset_page(
     session,
     statement: sa.Select,
@@ -65,6 +81,8 @@ def keyset_page(
 ) -> Page:
     """Run `statement` ordered by `key_columns` (unique together), one page after `cursor`."""
     after = decode_cursor(cursor, len(key_columns))
+    if after is not None and not all(map(_fits, after, key_columns)):
+        after = None  # an edited link: start from the first page rather than fail
     if after is not None:
         key = sa.tuple_(*key_columns)
         pairs = zip(after, key_columns, strict=True)

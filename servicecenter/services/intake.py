@@ -20,7 +20,7 @@ from ..domain.enums import (
     PaymentKind,
     PaymentMethod,
 )
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, PaymentError
 from ..domain.numbering import format_number
 from ..domain.payments import check_payment
 from ..extensions import db
@@ -198,14 +198,19 @@ def receive_device(
     )
     warranty.check_promised_date(data.kind, today, promised)
     if data.prepayment:
-        check_payment(
-            PaymentKind.PREPAYMENT,
-            data.prepayment,
-            status=OrderStatus.RECEIVED,
-            free=data.kind.is_free,
-            charged=None,
-            paid=0,
-        )
+        try:
+            check_payment(
+                PaymentKind.PREPAYMENT,
+                data.prepayment,
+                status=OrderStatus.RECEIVED,
+                free=data.kind.is_free,
+                charged=None,
+                paid=0,
+                estimate=data.estimate,
+            )
+        except PaymentError as error:
+            error.field = "prepayment"  # the intake form's field, not the payment form's
+            raise
 
     sequence = allocate_number(office, today.year)
     order = RepairOrder(

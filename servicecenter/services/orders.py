@@ -33,7 +33,8 @@ def order_facts(order: RepairOrder) -> workflow.OrderFacts:
         price=order.price,
         outcome=order.outcome,
         balance_due=balance_due(order.amount_charged, paid_total(order.id)),
-        workshop_in_office=order.workshop.is_in_office,
+        workshop_in_office=order.workshop.is_inside(order.office_id),
+        approved_amount=order.approved_amount,
     )
 
 
@@ -67,6 +68,8 @@ def change_status(
     )
     if rule.sets_outcome is not None:
         order.outcome = rule.sets_outcome
+    if rule.records_approval:
+        order.approved_amount = order.price
     if target is OrderStatus.READY:
         order.ready_at = now
     elif target is OrderStatus.COLLECTED:
@@ -105,13 +108,14 @@ def record_work(
     """Save the workshop's findings and the price while the job is at the workshop.
 
     Raises NotPermitted outside the workshop stages or for office staff, StaleEdit when the
-    order changed since the form was opened.
+    order changed since the form was opened, DomainError for a price the workflow refuses.
     """
     _check_version(order, expected_version)
     if actor.role not in workflow.WORKSHOP:
         raise NotPermitted(N_("Only the workshop records diagnosis and work."))
     if order.status not in WORK_EDITABLE:
         raise NotPermitted(N_("Findings can be changed only while the device is at the workshop."))
+    workflow.check_new_price(order_facts(order), price)
     order.diagnosis = diagnosis.strip()
     order.work_done = work_done.strip()
     order.price = price
@@ -139,6 +143,7 @@ def record_payment(
         free=order.kind.is_free,
         charged=order.amount_charged if order.charge_is_known else None,
         paid=paid_total(order.id),
+        estimate=order.estimate,
     )
     payment = Payment(
         order_id=order.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, abort, flash, jsonify, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -38,7 +38,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+def _has_nul_character() -> bool:
+    texts = [text for values in request.args.listvalues() for text in values]
+    texts += [text for values in request.form.listvalues() for text in values]
+    texts += [value for value in (request.view_args or {}).values() if isinstance(value, str)]
+    return any("\x00" in text for text in texts)
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # Nobody types a NUL character and PostgreSQL cannot store one: refuse the request here
+        # instead of failing half-way through it with a database error (a 500).
+        if _has_nul_character():
+            abort(400)
+
     def render(code: int, title: str, detail: str):
         if _wants_json():
             return jsonify(error=title, detail=detail), code

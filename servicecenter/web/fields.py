@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
 from ..domain.money import MAX_AMOUNT, to_minor
+from ..services.clock import local_date
 
 
 def strip(value):
@@ -68,7 +69,7 @@ class DateWithin:
     def __call__(self, form, field):
         if field.data is None:
             return
-        today = date.today()
+        today = local_date()  # the offices' calendar, as the services check it, not the server's
         if self.past_days is not None and field.data < today - timedelta(days=self.past_days):
             raise ValidationError(self.message or _l("This date is too far in the past."))
         if self.future_days is not None and field.data > today + timedelta(days=self.future_days):

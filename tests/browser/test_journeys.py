@@ -4,34 +4,60 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from babel.dates import format_date
 from playwright.sync_api import expect
 
 from servicecenter.domain.enums import OrderStatus
+
+pytestmark = pytest.mark.browser
+
+NUMBER = re.compile(r"^AAA-\d{4}-\d{6}$")
+CSRF_VALUE = re.compile(r'name="csrf_token" value="[^"]*"')
 
 
 def press(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
+def expect_status(page, label: str) -> None:
+    expect(page.locator("#order-status")).to_have_text(label)
+
+
+def expect_actions(page, *labels: str) -> None:
+    """The status buttons offered, exactly: nothing a role may not do is shown."""
+    buttons = page.locator("#actions button[name=target]")
+    if labels:
+        expect(buttons).to_have_text(list(labels))
+    else:
+        expect(buttons).to_have_count(0)
+        expect(page.locator("#actions")).to_contain_text("Nothing for you to do")
+
+
 def test_receptionist_takes_a_device_in(page, make, log_in, screenshot):
     make.network()
     log_in(make.net.reception_a)
-    page.get_by_role("link", name="New intake").first.click()
+    page.goto("/intake")
 
     page.get_by_label("Find by phone").fill("+7 916 700-00-01")
     page.get_by_role("button", name="Find").click()
     expect(page.get_by_text("No customer with this phone yet")).to_be_visible()
 
     form = page.locator("#customer-form")
-    form.get_by_label("Name").fill("Мария Кузнецова")
-    form.get_by_label("Phone").fill("12")  # a typo first
+    name, phone = form.get_by_label("Name"), form.get_by_label("Phone")
+    expect(phone).to_have_value("+7 916 700-00-01")  # the searched phone is carried over
+    name.fill("Мария Кузнецова")
+    phone.fill("12")  # a typo first
     press(page, "Register customer")
-    expect(page.get_by_text("A phone number has 10 to 15 digits.")).to_be_visible()
-    expect(form.get_by_label("Name")).to_have_value("Мария Кузнецова")
-    form.get_by_label("Phone").fill("+7 916 700-00-01")
+    expect(phone).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(form.locator(".invalid-feedback")).to_have_text("A phone number has 10 to 15 digits.")
+    expect(name).to_have_value("Мария Кузнецова")
+    expect(phone).to_have_value("12")
+    screenshot("intake-customer-error")
+    phone.fill("+7 916 700-00-01")
     press(page, "Register customer")
 
-    expect(page.locator("#step-customer")).to_contain_text("+79167000001")
+    expect(page.locator("#step-customer")).to_contain_text("Мария Кузнецова · +79167000001")
     device = page.locator("#device-form")
     device.get_by_label("Category").select_option("laptop")
     device.get_by_label("Brand").fill("Lenovo")
@@ -39,55 +65,125 @@ def test_receptionist_takes_a_device_in(page, make, log_in, screenshot):
     device.get_by_label("Serial number or IMEI").fill("PF-3XK9 21")
     press(page, "Register device")
 
+    expect(page.locator("#step-device")).to_contain_text("Laptop Lenovo ThinkPad T14")
     expect(page.locator("#step-device")).to_contain_text("PF-3XK921")
     expect(page.locator("#suggested-kind")).to_have_text("Paid repair")
     order = page.locator("#order-form")
+    expect(order.get_by_label("Paid repair")).to_be_checked()
     order.get_by_label("Customer's complaint").fill("Does not charge")
     order.get_by_label("Condition on intake").fill("Scratched lid")
     order.get_by_label("Accessories").fill("Charger")
+    order.get_by_label("Device passcode").fill("7391")
+    order.get_by_label("Declared value of the device").fill("60000")
     order.get_by_label("Estimated price").fill("3 500")
     order.get_by_label("Repair without asking up to").fill("2000")
     order.get_by_label("Workshop").select_option(label="Remote Partner")
     screenshot("intake-order-form")
     press(page, "Open the order")
 
-    expect(page.locator("h1")).to_have_text(re.compile(r"^AAA-\d{4}-\d{6}$"))
-    expect(page.locator("#order-status")).to_have_text("Received")
+    expect(page.locator("h1")).to_have_text(NUMBER)
+    number = page.locator("h1").inner_text()
+    expect(page).to_have_url(re.compile(rf"/orders/{number}$"))
+    expect(page.get_by_text(f"Order {number} is open.")).to_be_visible()
+    expect_status(page, "Received")
     expect(page.get_by_text("Does not charge")).to_be_visible()
+    expect(page.get_by_text("Мария Кузнецова")).to_be_visible()
+    expect(page.get_by_text("Remote Partner")).to_be_visible()
+    expect(page.get_by_text("7391")).to_be_hidden()  # behind "Show device passcode"
+    expect_actions(page, "Send to workshop", "Cancel order")
     screenshot("intake-order-opened")
 
 
 def test_technician_works_an_order_through_the_workshop(page, make, log_in, screenshot):
-    order = make.order(OrderStatus.TO_WORKSHOP, estimate=None, approval_limit=None)
+    # Paid, estimate 4,000 and "repair without asking up to 10,000" taken at intake.
+    order = make.order(OrderStatus.TO_WORKSHOP)
     log_in(make.net.tech)
+    page.goto("/workshop/queue")
     expect(page.locator("#queue-table")).to_contain_text(order.number)
     screenshot("workshop-queue")
     page.get_by_role("link", name=order.number).click()
 
-    expect(page.get_by_role("button", name="Hand over to customer")).to_have_count(0)
+    expect_status(page, "To workshop")
+    expect_actions(page, "Start diagnosis")
     press(page, "Start diagnosis")
-    expect(page.locator("#order-status")).to_have_text("Diagnosing")
-    # No price yet and no approval limit: the repair cannot start before the customer approves.
-    expect(page.get_by_role("button", name="Start repair", exact=True)).to_be_disabled()
+    expect_status(page, "Diagnosing")
 
-    page.get_by_label("Diagnosis").fill("Charging port worn out")
-    page.get_by_label("Price of the repair").fill("2500")
+    work = page.locator("#work")
+    expect(work.get_by_role("heading")).to_have_text("Workshop findings")
+    work.get_by_label("Diagnosis").fill("Charging port worn out")
+    work.get_by_label("Price of the repair").fill("2500")
     press(page, "Save findings")
     expect(page.get_by_text("Saved.")).to_be_visible()
-    press(page, "Ask customer to approve")
-    expect(page.locator("#order-status")).to_have_text("Awaiting approval")
-    page.get_by_label("Note", exact=True).fill("Customer agreed on the phone")
-    press(page, "Approved: start repair")
-    expect(page.locator("#order-status")).to_have_text("In repair")
-    page.get_by_label("Work done").fill("Replaced the charging port")
+    expect(work.get_by_label("Diagnosis")).to_have_value("Charging port worn out")
+    expect(work.get_by_label("Price of the repair")).to_have_value("2500.00")
+    expect(page.locator("#balance")).to_have_text("2,500.00 RUB")
+    expect_actions(
+        page,
+        "Ask customer to approve",
+        "Wait for parts",
+        "Start repair",
+        "Send back to office (not repaired)",
+    )
+
+    press(page, "Start repair")  # 2,500 is within the customer's limit: no approval needed
+    expect_status(page, "In repair")
+    expect_actions(page, "Repair finished", "Wait for parts", "Send back to office (not repaired)")
+    work.get_by_label("Work done").fill("Replaced the charging port")
     press(page, "Save findings")
+    expect(page.get_by_text("Saved.")).to_be_visible()
+
     press(page, "Repair finished")
-    expect(page.locator("#order-status")).to_have_text("Repaired")
+    expect_status(page, "Repaired")
+    expect_actions(page, "Send back to office")
     screenshot("workshop-order-repaired")
+
     press(page, "Send back to office")
-    expect(page.locator("#order-status")).to_have_text("To office")
-    expect(page.locator("#actions")).to_contain_text("Nothing for you to do")
+    expect_status(page, "To office")
+    expect_actions(page)
+    expect(page.get_by_role("button", name="Hand over to customer")).to_have_count(0)
+    expect(page.get_by_role("button", name="Ready for pickup")).to_have_count(0)
+    expect(page.get_by_role("button", name="Record payment")).to_have_count(0)
+    history = page.locator("#history .status-badge")
+    expect(history).to_have_text(
+        ["To office", "Repaired", "In repair", "Diagnosing", "To workshop", "Received"]
+    )
+
+    page.get_by_role("link", name="Workshop queue").click()
+    expect(page.get_by_text("The queue is empty.")).to_be_visible()
+
+
+def test_a_repair_above_the_customers_limit_waits_for_approval(page, make, log_in):
+    order = make.order(OrderStatus.DIAGNOSING, price=None, estimate=None, approval_limit=None)
+    log_in(make.net.tech)
+    page.goto(f"/orders/{order.number}")
+    expect_status(page, "Diagnosing")
+    expect(page.get_by_role("button", name="Start repair", exact=True)).to_be_disabled()
+    expect(page.locator("#actions")).to_contain_text("The price is not known yet")
+
+    page.locator("#work").get_by_label("Price of the repair").fill("2500")
+    press(page, "Save findings")
+    expect(page.get_by_role("button", name="Start repair", exact=True)).to_be_disabled()
+    expect(page.locator("#actions")).to_contain_text("exceeds what the customer allowed")
+    press(page, "Ask customer to approve")
+    expect_status(page, "Awaiting approval")
+
+    page.get_by_label("Note", exact=True).fill("Customer agreed on the phone")
+    page.get_by_label("Show the note to the customer").check()
+    press(page, "Approved: start repair")
+    expect_status(page, "In repair")
     expect(page.locator("#history")).to_contain_text("Customer agreed on the phone")
+    expect(page.locator("#approved-amount")).to_have_text("2,500.00 RUB")
+    expect(page.get_by_role("button", name="Ask customer to approve")).to_have_count(0)
+
+    # More damage found during the repair: the dearer price needs the customer's word again.
+    page.locator("#work").get_by_label("Price of the repair").fill("3000")
+    press(page, "Save findings")
+    expect(page.get_by_role("button", name="Repair finished", exact=True)).to_be_disabled()
+    press(page, "Ask customer to approve")
+    expect_status(page, "Awaiting approval")
+
+    page.goto(f"/s/{order.tracking_token}")  # the customer sees the public note
+    expect(page.locator("#timeline")).to_contain_text("Customer agreed on the phone")
 
 
 def test_receptionist_hands_a_repaired_device_back(page, make, log_in, screenshot):
@@ -95,44 +191,88 @@ def test_receptionist_hands_a_repaired_device_back(page, make, log_in, screensho
     log_in(make.net.reception_a)
     page.get_by_role("link", name="Orders", exact=True).click()
     page.get_by_role("link", name=order.number).click()
+
+    expect_status(page, "To office")
+    expect_actions(page, "Ready for pickup")
     press(page, "Ready for pickup")
-    expect(page.locator("#order-status")).to_have_text("Ready")
+    expect_status(page, "Ready")
+    expect_actions(page, "Hand over to customer")
     expect(page.get_by_role("button", name="Hand over to customer")).to_be_disabled()
-    expect(page.locator("#balance")).to_contain_text("1,500.00")
-    expect(page.get_by_label("Amount")).to_have_value("1500.00")
+    expect(page.locator("#actions")).to_contain_text("The balance due must be paid")
+
+    expect(page.locator("#balance")).to_have_text("1,500.00 RUB")
+    expect(page.get_by_label("Amount")).to_have_value("1500.00")  # prefilled with the balance
     page.get_by_label("Method").select_option("card")
+    screenshot("collection-payment")
     press(page, "Record payment")
     expect(page.get_by_text("Payment recorded.")).to_be_visible()
-    expect(page.locator("#balance")).to_contain_text("0.00")
+    expect(page.locator("#balance")).to_have_text("0.00 RUB")
+    expect(page.locator("#money table tr")).to_have_count(2)  # prepayment and this payment
+
+    expect(page.get_by_role("button", name="Hand over to customer")).to_be_enabled()
     press(page, "Hand over to customer")
-    expect(page.locator("#order-status")).to_have_text("Collected")
+    expect_status(page, "Collected")
+    expect(page.locator("#balance")).to_have_text("0.00 RUB")
+    expect_actions(page)
     screenshot("collection-done")
 
 
 def test_customer_checks_the_status(page, make, screenshot):
     order = make.order(OrderStatus.IN_REPAIR, price=120_000)
-    page.goto("/status")
+    customer = order.customer
+    assert (customer.name, order.passcode) == ("Ivan Petrov", "2580")
+    page.goto("/")  # staff pages send a stranger to the login page, which links to the status
+    page.get_by_role("link", name="Check the status of your repair").click()
+    expect(page).to_have_url(re.compile(r"/status$"))
+
     page.get_by_label("Order number").fill(order.number)
     page.get_by_label("Last 4 digits of your phone").fill("0000")
     page.get_by_role("button", name="Check status").click()
-    expect(page.get_by_text("We could not find an order")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text(
+        "We could not find an order with this number and phone. Check both and try again."
+    )
+    expect(page.locator("#stage")).to_have_count(0)
 
-    page.get_by_label("Last 4 digits of your phone").fill(order.customer.phone[-4:])
+    page.get_by_label("Last 4 digits of your phone").fill(customer.phone[-4:])
     page.get_by_role("button", name="Check status").click()
-    expect(page.locator("#stage")).to_have_text("Repair in progress")
-    expect(page.locator("#amount-due")).to_contain_text("1,200.00")
-    expect(page.locator("#timeline li")).to_have_count(4)
-    body = page.content()
-    for secret in (order.customer.name, order.customer.phone, "2580", order.device.serial):
-        assert secret not in body
+    promised = format_date(order.promised_date, "medium", locale="en_US")
+    seen = expect_public_status(page, promised)
+    expect_no_personal_data(page, order)
     screenshot("customer-status")
 
-    page.goto(f"/s/{order.tracking_token}")
-    expect(page.locator("#stage")).to_have_text("Repair in progress")
+    # The language switch keeps the customer on their order (its link), not at the staff login.
     page.get_by_role("button", name="RU").click()
+    expect(page).to_have_url(re.compile(rf"/s/{re.escape(order.tracking_token)}$"))
     expect(page.locator("#stage")).to_have_text("Идёт ремонт")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("customer-status-phone-ru")
+    page.get_by_role("button", name="EN").click()
+    expect(page.locator("#stage")).to_have_text("Repair in progress")
+
+    page.goto(f"/s/{order.tracking_token}")
+    assert expect_public_status(page, promised) == seen
+    expect_no_personal_data(page, order)
+
+
+def expect_public_status(page, promised: str) -> str:
+    """The status page of an order in repair (price 1,200.00); returns its main card's text."""
+    expect(page.locator("#stage")).to_have_text("Repair in progress")
+    expect(page.get_by_text(f"Promised by {promised}")).to_be_visible()
+    expect(page.locator("#amount-due")).to_have_text("1,200.00 RUB")
+    expect(page.locator("#timeline li .fw-semibold")).to_have_text(
+        ["Repair in progress", "Diagnostics", "At the workshop", "Accepted"]
+    )
+    expect(page.get_by_text("Office A")).to_be_visible()  # where to collect
+    return page.locator(".card").first.inner_text()
+
+
+def expect_no_personal_data(page, order) -> None:
+    """Not the customer's name, phone or the device's passcode, anywhere in the HTML."""
+    # Random tokens could hold four digits by chance: they are not the page's content.
+    html = CSRF_VALUE.sub("", page.content()).replace(order.tracking_token, "")
+    digits = order.customer.phone.lstrip("+")
+    for secret in (order.customer.name, "Ivan", "Petrov", digits, digits[1:], order.passcode):
+        assert secret not in html, secret
 
 
 def test_receptionist_prints_the_contract(page, make, log_in):

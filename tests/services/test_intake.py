@@ -102,6 +102,16 @@ def test_warranty_orders_take_no_prepayment(make):
         receive(make, device, kind=OrderKind.WARRANTY, prepayment=1000)
 
 
+def test_a_prepayment_cannot_exceed_the_estimate(make, db):
+    device = make.device()
+    with pytest.raises(PaymentError, match=r"cannot exceed the estimate \(3000.00\)") as error:
+        receive(make, device, estimate=300_000, prepayment=300_001)
+    assert error.value.field == "prepayment"
+    db.session.rollback()
+    assert receive(make, device, estimate=300_000, prepayment=300_000).id
+    assert receive(make, device, estimate=None, prepayment=500_000).id  # no estimate: no bound
+
+
 def test_a_repeat_order_links_to_the_original_under_our_warranty(make, db):
     original = make.order(OrderStatus.COLLECTED)
     device = original.device

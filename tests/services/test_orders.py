@@ -8,7 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from servicecenter.domain.enums import OrderKind, OrderStatus, Outcome, PaymentKind, PaymentMethod
-from servicecenter.domain.errors import IllegalTransition, NotPermitted, PaymentError, StaleEdit
+from servicecenter.domain.errors import (
+    DomainError,
+    IllegalTransition,
+    NotPermitted,
+    PaymentError,
+    StaleEdit,
+)
 from servicecenter.models import OrderStatusChange, RepairOrder
 from servicecenter.services import orders
 
@@ -212,3 +218,71 @@ def test_a_declined_repair_without_a_fee_is_free(make, db):
     orders.change_status(order, S.AWAITING_APPROVAL, actor=make.net.tech)
     orders.change_status(order, S.TO_OFFICE, actor=make.net.manager, note="Declined")
     assert order.amount_charged == 0
+
+
+def work(order, tech, price):
+    orders.record_work(order, actor=tech, diagnosis="Found", work_done="Done", price=price)
+
+
+def test_a_paid_repair_cannot_be_finished_or_kept_without_a_price(make, db):
+    """Reached within the estimate, the repair still needs its price before it is finished,
+    or the customer would collect it for nothing."""
+    order = make.order(S.IN_REPAIR, price=None, estimate=100_000, approval_limit=200_000)
+    tech = make.net.tech
+    with pytest.raises(IllegalTransition, match="Enter the price of the repair first."):
+        orders.change_status(order, S.REPAIRED, actor=tech)
+    work(order, tech, 150_000)
+    orders.change_status(order, S.REPAIRED, actor=tech)
+    with pytest.raises(DomainError, match="instead of clearing it"):
+        work(order, tech, None)
+    db.session.commit()
+    assert order.price == 150_000
+
+
+def test_a_dearer_repair_goes_back_to_the_customer_for_approval(make, db):
+    order = make.order(S.DIAGNOSING, price=900_000, approval_limit=100_000)
+    tech, desk = make.net.tech, make.net.reception_a
+    orders.change_status(order, S.AWAITING_APPROVAL, actor=tech)
+    orders.change_status(order, S.IN_REPAIR, actor=desk, note="Approved by phone")
+    assert order.approved_amount == 900_000
+    work(order, tech, 1_200_000)  # more damage found during the repair
+    with pytest.raises(IllegalTransition, match="exceeds what the customer allowed"):
+        orders.change_status(order, S.REPAIRED, actor=tech)
+    orders.change_status(order, S.AWAITING_APPROVAL, actor=tech)
+    orders.change_status(order, S.IN_REPAIR, actor=desk)
+    assert order.approved_amount == 1_200_000
+    orders.change_status(order, S.REPAIRED, actor=tech)
+    with pytest.raises(DomainError, match=r"cannot exceed what the customer allowed \(12000.00\)"):
+        work(order, tech, 1_200_001)
+    work(order, tech, 1_100_000)  # a lower final price is fine
+    db.session.commit()
+    assert (order.status, order.price) == (S.REPAIRED, 1_100_000)
+
+
+def test_another_offices_in_office_workshop_is_remote_for_it(make, db):
+    """The own workshop inside office A repairs for office B too, but B's devices travel to it."""
+    net = make.net
+    here = make.order(S.RECEIVED, office=net.office_a, workshop=net.in_office)
+    there = make.order(S.RECEIVED, office=net.office_b, workshop=net.in_office)
+    assert orders.order_facts(here).workshop_in_office
+    assert not orders.order_facts(there).workshop_in_office
+    with pytest.raises(IllegalTransition, match="travel to and from the workshop"):
+        orders.change_status(there, S.DIAGNOSING, actor=net.tech_in_office)
+    make.advance(there, S.COLLECTED)
+    assert [step for _source, step in history(db, there)][:3] == [
+        S.RECEIVED,
+        S.TO_WORKSHOP,
+        S.DIAGNOSING,
+    ]
+
+
+def test_a_later_prepayment_is_bounded_by_the_estimate(make, db):
+    order = make.order(S.RECEIVED, estimate=100_000, prepayment=60_000)
+    with pytest.raises(PaymentError, match="cannot exceed the estimate"):
+        orders.record_payment(
+            order,
+            kind=PaymentKind.PREPAYMENT,
+            method=PaymentMethod.CASH,
+            amount=40_001,
+            actor=make.net.reception_a,
+        )

@@ -8,7 +8,7 @@ import pytest
 
 from servicecenter.domain import workflow
 from servicecenter.domain.enums import OrderKind, OrderStatus, Outcome, Role
-from servicecenter.domain.errors import IllegalTransition, NotPermitted
+from servicecenter.domain.errors import DomainError, IllegalTransition, NotPermitted
 from servicecenter.domain.workflow import OrderFacts, Request, check_transition, options
 
 S = OrderStatus
@@ -32,10 +32,12 @@ EXPECTED_EDGES = {
     (S.AWAITING_APPROVAL, S.TO_OFFICE),
     (S.AWAITING_APPROVAL, S.READY),
     (S.AWAITING_PARTS, S.IN_REPAIR),
+    (S.AWAITING_PARTS, S.AWAITING_APPROVAL),
     (S.AWAITING_PARTS, S.TO_OFFICE),
     (S.AWAITING_PARTS, S.READY),
     (S.IN_REPAIR, S.REPAIRED),
     (S.IN_REPAIR, S.AWAITING_PARTS),
+    (S.IN_REPAIR, S.AWAITING_APPROVAL),
     (S.IN_REPAIR, S.TO_OFFICE),
     (S.IN_REPAIR, S.READY),
     (S.REPAIRED, S.TO_OFFICE),
@@ -62,10 +64,12 @@ def facts(status: OrderStatus, **changes) -> OrderFacts:
 
 
 def allowed_somewhere(source: OrderStatus, target: OrderStatus) -> bool:
-    """Whether any role can take the edge with guards satisfied, for either workshop placement."""
-    for role, in_office in itertools.product(Role, (False, True)):
+    """Whether any role can take the edge with guards satisfied, for either workshop placement and
+    a price within or beyond what the customer allowed."""
+    for role, in_office, price in itertools.product(Role, (False, True), (20_000, 90_000)):
         try:
-            check_transition(facts(source, workshop_in_office=in_office), target, role, NOTE)
+            order = facts(source, workshop_in_office=in_office, price=price)
+            check_transition(order, target, role, NOTE)
         except (IllegalTransition, NotPermitted):
             continue
         return True
@@ -168,6 +172,70 @@ def test_collection_needs_the_balance_paid():
     with pytest.raises(IllegalTransition, match="balance"):
         check_transition(facts(S.READY, balance_due=1), S.COLLECTED, Role.RECEPTIONIST)
     check_transition(facts(S.READY, balance_due=0), S.COLLECTED, Role.RECEPTIONIST)
+
+
+def test_collection_needs_the_price_of_a_repaired_paid_order():
+    unpriced = facts(S.READY, price=None, outcome=Outcome.REPAIRED)
+    with pytest.raises(IllegalTransition, match="price of the repair is not recorded"):
+        check_transition(unpriced, S.COLLECTED, Role.RECEPTIONIST)
+    # Returned unrepaired, the charge is the diagnostic fee; under warranty, nothing.
+    check_transition(
+        facts(S.READY, price=None, outcome=Outcome.NOT_REPAIRED), S.COLLECTED, Role.RECEPTIONIST
+    )
+    check_transition(
+        facts(S.READY, price=None, kind=OrderKind.WARRANTY), S.COLLECTED, Role.RECEPTIONIST
+    )
+
+
+def test_a_paid_repair_is_finished_only_with_its_price_within_what_was_allowed():
+    with pytest.raises(IllegalTransition, match="Enter the price"):
+        check_transition(facts(S.IN_REPAIR, price=None), S.REPAIRED, Role.TECHNICIAN)
+    with pytest.raises(IllegalTransition, match="exceeds what the customer allowed"):
+        check_transition(facts(S.IN_REPAIR, price=60_000), S.REPAIRED, Role.TECHNICIAN)
+    approved = facts(S.IN_REPAIR, price=60_000, approved_amount=60_000)
+    check_transition(approved, S.REPAIRED, Role.TECHNICIAN)
+    free = facts(S.IN_REPAIR, kind=OrderKind.WARRANTY, price=None, approval_limit=None)
+    check_transition(free, S.REPAIRED, Role.TECHNICIAN)
+
+
+def test_a_repair_that_costs_more_goes_back_for_approval():
+    dearer = facts(S.IN_REPAIR, price=90_000, approved_amount=60_000)
+    with pytest.raises(IllegalTransition, match="exceeds"):
+        check_transition(dearer, S.REPAIRED, Role.TECHNICIAN)
+    check_transition(dearer, S.AWAITING_APPROVAL, Role.TECHNICIAN)
+    offered = {option.target for option in options(dearer, Role.TECHNICIAN)}
+    assert S.AWAITING_APPROVAL in offered
+    within = facts(S.IN_REPAIR, price=60_000, approved_amount=60_000)
+    with pytest.raises(IllegalTransition, match="no new approval is needed"):
+        check_transition(within, S.AWAITING_APPROVAL, Role.TECHNICIAN)
+    assert S.AWAITING_APPROVAL not in {option.target for option in options(within, Role.TECHNICIAN)}
+    waiting = facts(S.AWAITING_PARTS, price=90_000, approved_amount=60_000)
+    with pytest.raises(IllegalTransition, match="exceeds"):
+        check_transition(waiting, S.IN_REPAIR, Role.TECHNICIAN)
+    assert workflow.TRANSITIONS[S.AWAITING_APPROVAL][S.IN_REPAIR].records_approval
+    assert workflow.TRANSITIONS[S.AWAITING_APPROVAL][S.AWAITING_PARTS].records_approval
+
+
+@pytest.mark.parametrize(
+    ("status", "price", "message"),
+    [
+        (S.AWAITING_APPROVAL, None, "instead of clearing it"),
+        (S.IN_REPAIR, None, "instead of clearing it"),
+        (S.REPAIRED, None, "instead of clearing it"),
+        (S.REPAIRED, 50_001, "cannot exceed what the customer allowed (500.00)"),
+    ],
+)
+def test_a_price_the_workshop_may_not_set(status, price, message):
+    with pytest.raises(DomainError, match=message.replace("(", r"\(").replace(")", r"\)")) as error:
+        workflow.check_new_price(facts(status), price)
+    assert error.value.field == "price"
+
+
+def test_prices_the_workshop_may_set():
+    workflow.check_new_price(facts(S.DIAGNOSING, price=20_000), None)  # not quoted yet
+    workflow.check_new_price(facts(S.IN_REPAIR), 90_000)  # then asks for approval again
+    workflow.check_new_price(facts(S.REPAIRED), 50_000)
+    workflow.check_new_price(facts(S.REPAIRED, kind=OrderKind.WARRANTY), None)
 
 
 @pytest.mark.parametrize(

@@ -1,77 +1,109 @@
-"""CSRF protection is on for every form: a POST without the page's token is refused."""
+"""CSRF protection: a POST without the page's token (or with another browser's) is refused with
+400 and changes nothing; the same POST with the token scraped from the page goes through."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from servicecenter import create_app
 from servicecenter.domain.enums import OrderStatus
 from servicecenter.models import Customer
 
-from ..conftest import IsolatedClient
 from ..factories import PASSWORD
-
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from .helpers import csrf_token, database_snapshot
 
 
 @pytest.fixture
-def guarded(database_url, db):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True)
-    app.test_client_class = IsolatedClient
-    return app.test_client()
+def guarded(make_app):
+    """A client of an app with CSRF protection on, as in production."""
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
 
 
-def token_from(client, path) -> str:
-    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
+def logged_in(client) -> bool:
+    return client.get("/orders").status_code == 200
+
+
+def log_in(client, username="reception_a"):
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
 
 
 def test_login_needs_the_token(guarded, make):
     make.network()
-    refused = guarded.post("/login", data={"username": "reception_a", "password": PASSWORD})
+    credentials = {"username": "reception_a", "password": PASSWORD}
+    before = database_snapshot()
+    refused = guarded.post("/login", data=credentials)
     assert refused.status_code == 400
     assert "The form expired" in refused.get_data(as_text=True)
-    token = token_from(guarded, "/login")
+    assert not logged_in(guarded)
+    assert database_snapshot() == before  # not even the last-login time
+
     accepted = guarded.post(
-        "/login", data={"username": "reception_a", "password": PASSWORD, "csrf_token": token}
+        "/login", data={**credentials, "csrf_token": csrf_token(guarded, "/login")}
     )
     assert accepted.status_code == 302
+    assert logged_in(guarded)
 
 
-def log_in(client):
-    token = token_from(client, "/login")
-    client.post(
-        "/login", data={"username": "reception_a", "password": PASSWORD, "csrf_token": token}
-    )
-
-
-def test_status_change_and_intake_need_the_token(guarded, make, fresh, db):
+def test_a_status_change_needs_the_token(guarded, make, fresh):
     order = make.order(OrderStatus.RECEIVED)
     log_in(guarded)
     data = {"target": "to_workshop", "version": order.version}
+    before = database_snapshot()
     assert guarded.post(f"/orders/{order.number}/status", data=data).status_code == 400
-    customer = {"name": "Anna", "phone": "+79160000001", "kind": "individual"}
-    assert guarded.post("/intake/customers", data=customer).status_code == 400
-    assert guarded.post("/logout").status_code == 400
-    fresh()
-    assert order.status is OrderStatus.RECEIVED
-    assert db.session.query(Customer).filter_by(name="Anna").count() == 0
+    assert (
+        guarded.post(
+            f"/orders/{order.number}/status", data={**data, "csrf_token": "forged"}
+        ).status_code
+        == 400
+    )
+    assert database_snapshot() == before
 
-    token = token_from(guarded, f"/orders/{order.number}")
+    token = csrf_token(guarded, f"/orders/{order.number}")
     response = guarded.post(f"/orders/{order.number}/status", data={**data, "csrf_token": token})
     assert response.status_code == 302
-    assert (
-        guarded.post("/intake/customers", data={**customer, "csrf_token": token}).status_code == 302
-    )
     fresh()
     assert order.status is OrderStatus.TO_WORKSHOP
 
 
-def test_the_public_lookup_needs_the_token(guarded, db):
+def test_intake_needs_the_token(guarded, make, db, fresh):
+    make.network()
+    log_in(guarded)
+    customer = {"name": "Anna", "phone": "+79160000001", "kind": "individual"}
+    before = database_snapshot()
+    assert guarded.post("/intake/customers", data=customer).status_code == 400
+    assert database_snapshot() == before
+
+    token = csrf_token(guarded, "/intake")
+    response = guarded.post("/intake/customers", data={**customer, "csrf_token": token})
+    assert response.status_code == 302
+    fresh()
+    assert db.session.query(Customer.name).scalar() == "Anna"
+
+
+def test_another_browsers_token_does_not_work(make_app, make):
+    """A token is tied to its browser session: one scraped by an attacker is useless to them."""
+    make.network()
+    app = make_app(WTF_CSRF_ENABLED=True)
+    victim, attacker = app.test_client(), app.test_client()
+    log_in(victim)
+    stolen = csrf_token(attacker, "/login")
+    customer = {"name": "Forged", "phone": "+79160000002", "kind": "individual"}
+    before = database_snapshot()
     assert (
-        guarded.post(
-            "/status", data={"number": "AAA-2026-000001", "phone_last4": "1234"}
-        ).status_code
-        == 400
+        victim.post("/intake/customers", data={**customer, "csrf_token": stolen}).status_code == 400
     )
+    assert database_snapshot() == before
+
+
+def test_logout_and_the_public_lookup_need_the_token(guarded, make):
+    make.network()
+    log_in(guarded)
+    assert guarded.post("/logout").status_code == 400
+    assert logged_in(guarded)  # a cross-site POST cannot log someone out
+    lookup = {"number": "AAA-2026-000001", "phone_last4": "1234"}
+    assert guarded.post("/status", data=lookup).status_code == 400
+    token = csrf_token(guarded, "/status")
+    assert guarded.post("/status", data={**lookup, "csrf_token": token}).status_code == 404

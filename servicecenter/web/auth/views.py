@@ -40,7 +40,8 @@ def login():
             if user.locale:
                 session[SESSION_KEY] = user.locale
             return redirect(local_target(form.next.data) or url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    # A refused login answers 422 like every other refused form.
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")

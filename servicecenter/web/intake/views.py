@@ -70,10 +70,15 @@ def _order_form(suggestion, originals, formdata=None) -> OrderForm:
     return form
 
 
+def _typed(form, name: str) -> str:
+    return ((getattr(form, name).data or "") if form is not None else "").strip()
+
+
 def _render(customer=None, device=None, *, customer_form=None, device_form=None, order_form=None):
     """Render the intake page for the steps reached so far."""
-    phone = request.args.get("phone", "").strip()
-    serial = request.args.get("serial", "").strip()
+    # After a refused registration the search boxes show what was typed in the form.
+    phone = request.args.get("phone", "").strip() or _typed(customer_form, "phone")
+    serial = request.args.get("serial", "").strip() or _typed(device_form, "serial")
     context = {"customer": customer, "device": device, "phone": phone, "serial": serial}
     if customer is None:
         context["matches"] = customer_queries.find_customers(phone) if phone else None

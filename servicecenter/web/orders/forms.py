@@ -56,8 +56,11 @@ class VersionedForm(FlaskForm):
 
     version = HiddenField(validators=[InputRequired()])
 
-    def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+    def expected_version(self) -> int:
+        # A version that is not a number was edited by hand; it never matches, so the change is
+        # refused as stale instead of skipping the check.
+        data = (self.version.data or "").strip()
+        return int(data) if data.isascii() and data.isdigit() and len(data) < 10 else -1
 
 
 class StatusForm(VersionedForm):
@@ -84,7 +87,9 @@ class WorkForm(VersionedForm):
 
 class PaymentForm(VersionedForm):
     kind = SelectField(
-        _l("Payment"), choices=labels.choices(labels.PAYMENT_KIND), default=PaymentKind.FINAL.value
+        _l("Kind of payment"),
+        choices=labels.choices(labels.PAYMENT_KIND),
+        default=PaymentKind.FINAL.value,
     )
     method = SelectField(
         _l("Method"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
@@ -10,7 +12,7 @@ from wtforms import SelectChoice
 from ... import labels
 from ...domain import workflow
 from ...domain.documents import DocumentKind, NotIssuable, check_issuable
-from ...domain.enums import PaymentKind, PaymentMethod
+from ...domain.enums import OrderStatus, PaymentKind, PaymentMethod
 from ...domain.errors import DomainError
 from ...domain.payments import balance_due
 from ...domain.warranty import days_left, legal_deadline
@@ -66,8 +68,14 @@ def _render_detail(order, *, status_form=None, work_form=None, payment_form=None
         deadline=deadline,
         deadline_days_left=days_left(deadline, local_date()) if deadline else None,
         options=options,
-        status_form=status_form or StatusForm(version=order.version),
-        work_form=(work_form or WorkForm(obj=order, version=order.version)) if may_work else None,
+        # The passcode is for the workshop that unlocks the device; the desk typed it in already.
+        show_passcode=current_user.role in workflow.WORKSHOP,
+        # The forms not posted are fresh: formdata=None keeps them from reading another form's
+        # fields (and its version) out of the request.
+        status_form=status_form or StatusForm(formdata=None, version=order.version),
+        work_form=(work_form or WorkForm(formdata=None, obj=order, version=order.version))
+        if may_work
+        else None,
         payment_form=(payment_form or _new_payment_form(order, facts)) if may_pay else None,
         printable=printable_kinds(order),
         issued=document_service.list_documents(order),
@@ -90,9 +98,12 @@ def printable_kinds(order) -> list[DocumentKind]:
 
 
 def _new_payment_form(order, facts) -> PaymentForm:
-    form = PaymentForm(version=order.version)
+    form = PaymentForm(formdata=None, version=order.version)
+    # Before the device is ready the money taken is a prepayment; at pickup, the final payment.
+    final = order.status is OrderStatus.READY and order.charge_is_known
+    form.kind.data = (PaymentKind.FINAL if final else PaymentKind.PREPAYMENT).value
     if facts.balance_due > 0:
-        form.amount.data = facts.balance_due / 100
+        form.amount.data = Decimal(facts.balance_due) / 100
     return form
 
 
@@ -108,7 +119,10 @@ def change_status(number: str):
     order = _load(number)
     form = StatusForm()
     target = form.target_status()
-    if form.validate_on_submit() and target is not None:
+    if form.validate_on_submit():
+        if target is None:
+            flash(gettext("Choose one of the actions offered on the order page."), "danger")
+            return _render_detail(order, status_form=form, code=422)
         try:
             order_service.change_status(
                 order,

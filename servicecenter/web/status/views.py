@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import limiter
@@ -23,13 +23,21 @@ NOT_FOUND = _l("We could not find an order with this number and phone. Check bot
 @limiter.limit(status_limit, methods=["POST"])
 def lookup():
     form = StatusLookupForm()
+    # A POST cannot be replayed by the language switch: it comes back to the lookup form, or to
+    # the order's own link once the visitor has shown the order is theirs (not to a login page).
+    back = url_for("status.lookup")
     if form.validate_on_submit():
         order = find_by_number(form.number.data, form.phone_last4.data)
         if order is not None:
-            return render_template("status/order.html", order=order)
+            return render_template(
+                "status/order.html",
+                order=order,
+                language_next=url_for("status.by_token", token=order.token),
+            )
         form.form_errors.append(str(NOT_FOUND))
-        return render_template("status/lookup.html", form=form), 404
-    return render_template("status/lookup.html", form=form), 422 if form.errors else 200
+        return render_template("status/lookup.html", form=form, language_next=back), 404
+    code = 422 if form.errors else 200
+    return render_template("status/lookup.html", form=form, language_next=back), code
 
 
 @bp.get("/s/<token>")
