@@ -250,7 +250,8 @@ def options(facts: OrderFacts, role: Role) -> list[Option]:
     """The transitions a role may take from the order's status, each with what blocks it now.
 
     Transitions that do not fit the workshop's placement (in the office or remote), or a new
-    approval the price does not call for, are not offered at all; the reason guard is not checked because the note is typed with the button press.
+    approval the price does not call for, are not offered at all. The reason guard is not
+    checked: the note is typed with the button press.
     """
     result = []
     for target, rule in TRANSITIONS[facts.status].items():
