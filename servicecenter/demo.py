@@ -21,7 +21,7 @@ from .domain.enums import (
 )
 from .extensions import db
 from .models import Office, RepairOrder, User, Workshop
-from .services import intake, orders, users
+from .services import intake, orders, stock, users
 from .services.clock import local_date
 
 S = OrderStatus
@@ -188,6 +188,7 @@ def build_network() -> Network:
     )
     db.session.add_all([central, fixpro, north])
     db.session.flush()
+    stock.ensure_locations()
     people = [
         ("admin", "Администратор сети", Role.ADMIN, None, None),
         ("reception", "Ольга Приёмщикова", Role.RECEPTIONIST, msk, None),

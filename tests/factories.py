@@ -17,7 +17,7 @@ from servicecenter.domain.enums import (
 )
 from servicecenter.extensions import db
 from servicecenter.models import Customer, Device, Office, RepairOrder, User, Workshop
-from servicecenter.services import intake, orders, users
+from servicecenter.services import intake, orders, stock, users
 
 S = OrderStatus
 PASSWORD = "secret-pass"
@@ -101,6 +101,7 @@ class Factory:
         )
         db.session.add_all([remote, other, in_office])
         db.session.flush()
+        stock.ensure_locations()
 
         def user(login, role, office=None, workshop=None):
             return users.create_user(

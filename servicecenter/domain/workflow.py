@@ -30,6 +30,8 @@ class OrderFacts:
     balance_due: int = 0
     workshop_in_office: bool = False
     approved_amount: int | None = None
+    pending_parts: int = 0  # parts lines not reserved yet
+    missing_serials: int = 0  # reserved serial-tracked lines without their serial numbers
 
     @property
     def quote(self) -> int | None:
@@ -88,6 +90,18 @@ def priced_if_paid(facts: OrderFacts, _request: Request) -> str | None:
     """A paid repair is finished only with its price recorded, or it would be handed back free."""
     if not facts.kind.is_free and facts.price is None:
         return N_("Enter the price of the repair first.")
+    return None
+
+
+def parts_reserved(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.pending_parts:
+        return N_("Some parts are not reserved yet (not in stock): wait for the parts.")
+    return None
+
+
+def serials_recorded(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.missing_serials:
+        return N_("Enter the serial numbers of the parts fitted first.")
     return None
 
 
@@ -158,6 +172,7 @@ _return_unrepaired_in_office = Rule(
 _ask_for_approval = Rule(WORKSHOP, (charges_customer, has_price))
 _ask_again = Rule(WORKSHOP, (charges_customer, has_price, beyond_allowed))
 _approved = Rule(ANYONE, (has_price,), records_approval=True)
+_approved_start = Rule(ANYONE, (has_price, parts_reserved), records_approval=True)
 
 TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
     S.RECEIVED: {
@@ -173,27 +188,29 @@ TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
     S.DIAGNOSING: {
         S.AWAITING_APPROVAL: _ask_for_approval,
         S.AWAITING_PARTS: Rule(WORKSHOP, (within_approval_limit,)),
-        S.IN_REPAIR: Rule(WORKSHOP, (within_approval_limit,)),
+        S.IN_REPAIR: Rule(WORKSHOP, (within_approval_limit, parts_reserved)),
         S.TO_OFFICE: _return_unrepaired_remote,
         S.READY: _return_unrepaired_in_office,
     },
     S.AWAITING_APPROVAL: {
         S.AWAITING_PARTS: _approved,
-        S.IN_REPAIR: _approved,
+        S.IN_REPAIR: _approved_start,
         # Declined by the customer.
         S.TO_OFFICE: Rule(ANYONE, (workshop_is_remote, reason_given), Outcome.NOT_REPAIRED),
         S.READY: _return_unrepaired_in_office,
     },
     # A repair found to cost more than allowed goes back to the customer for a new approval.
     S.AWAITING_PARTS: {
-        S.IN_REPAIR: Rule(WORKSHOP, (within_approval_limit,)),
+        S.IN_REPAIR: Rule(WORKSHOP, (within_approval_limit, parts_reserved)),
         S.AWAITING_APPROVAL: _ask_again,
         S.TO_OFFICE: _return_unrepaired_remote,
         S.READY: _return_unrepaired_in_office,
     },
     S.IN_REPAIR: {
         S.REPAIRED: Rule(
-            WORKSHOP, (priced_if_paid, within_approval_limit), sets_outcome=Outcome.REPAIRED
+            WORKSHOP,
+            (priced_if_paid, within_approval_limit, parts_reserved, serials_recorded),
+            sets_outcome=Outcome.REPAIRED,
         ),
         S.AWAITING_PARTS: Rule(WORKSHOP),
         S.AWAITING_APPROVAL: _ask_again,

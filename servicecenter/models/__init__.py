@@ -4,6 +4,7 @@ from .customer import Customer, Device
 from .document import Document, OfficeText
 from .network import Office, Workshop
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
+from .stock import OrderLine, Part, StockLevel, StockLocation, StockMovement, StockTransfer
 from .user import User
 
 __all__ = [
@@ -12,10 +13,16 @@ __all__ = [
     "Document",
     "Office",
     "OfficeText",
+    "OrderLine",
     "OrderNumberCounter",
     "OrderStatusChange",
+    "Part",
     "Payment",
     "RepairOrder",
+    "StockLevel",
+    "StockLocation",
+    "StockMovement",
+    "StockTransfer",
     "User",
     "Workshop",
 ]

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import OrderStatusChange, Payment, RepairOrder, User
 from ..models._types import utcnow
 from ..queries.orders import paid_total
+from . import order_lines
 
 # Statuses in which the workshop may still change its findings and the price.
 WORK_EDITABLE = (
@@ -24,7 +25,8 @@ WORK_EDITABLE = (
 
 
 def order_facts(order: RepairOrder) -> workflow.OrderFacts:
-    """The order as the workflow guards see it (reads the payments total)."""
+    """The order as the workflow guards see it (reads the payments total and the lines)."""
+    pending_parts, missing_serials = order_lines.counts(order)
     return workflow.OrderFacts(
         status=order.status,
         kind=order.kind,
@@ -35,6 +37,8 @@ def order_facts(order: RepairOrder) -> workflow.OrderFacts:
         balance_due=balance_due(order.amount_charged, paid_total(order.id)),
         workshop_in_office=order.workshop.is_inside(order.office_id),
         approved_amount=order.approved_amount,
+        pending_parts=pending_parts,
+        missing_serials=missing_serials,
     )
 
 
@@ -63,9 +67,13 @@ def change_status(
     """
     now = now or utcnow()
     _check_version(order, expected_version)
-    rule = workflow.check_transition(
-        order_facts(order), target, actor.role, workflow.Request(note=note)
-    )
+    with db.session.begin_nested():  # a refused change also undoes the reservations tried for it
+        if target in workflow.TRANSITIONS[order.status]:
+            order_lines.before_transition(order, target, actor)
+        rule = workflow.check_transition(
+            order_facts(order), target, actor.role, workflow.Request(note=note)
+        )
+    order_lines.after_transition(order, target, rule, actor)
     if rule.sets_outcome is not None:
         order.outcome = rule.sets_outcome
     if rule.records_approval:
@@ -115,10 +123,13 @@ def record_work(
         raise NotPermitted(N_("Only the workshop records diagnosis and work."))
     if order.status not in WORK_EDITABLE:
         raise NotPermitted(N_("Findings can be changed only while the device is at the workshop."))
-    workflow.check_new_price(order_facts(order), price)
+    priced_by_lines = bool(order_lines.lines_of(order))
+    if not priced_by_lines:
+        workflow.check_new_price(order_facts(order), price)
     order.diagnosis = diagnosis.strip()
     order.work_done = work_done.strip()
-    order.price = price
+    if not priced_by_lines:  # an order with lines is priced by them (services.order_lines)
+        order.price = price
     db.session.flush()
 
 

@@ -44,6 +44,12 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         "locale": "en",
         "customer_id": order.customer_id,
         "device_id": order.device_id,
+        # Stock pages: the login check comes before any lookup; scope is tested in their files.
+        "location_id": 1,
+        "part_id": 1,
+        "line_id": 1,
+        "transfer_id": 1,
+        "movement_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -1,0 +1,302 @@
+"""Parts and services lines of a repair order, and what the order's progress does to the stock.
+
+A parts line is taken from the stock of the order's workshop. It waits (PENDING) until the
+repair is agreed, then is RESERVED: at once for warranty orders and for lines added once the repair
+is under way, else when the order moves on to awaiting parts or repair (the quote was approved
+or was within the limit). Finishing the repair CONSUMES the reserved parts, with their serial
+numbers; declining or cancelling RELEASES them; a fitted part taken out again is RETURNED.
+
+Once an order has lines, they price it: `order.price` is the sum of its live lines.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..domain import workflow
+from ..domain.enums import OrderStatus, Outcome
+from ..domain.errors import N_, DomainError, NotPermitted
+from ..domain.stock import (
+    LineKind,
+    LineState,
+    MovementKind,
+    StockError,
+    check_quantity,
+    split_serials,
+)
+from ..extensions import db
+from ..models import OrderLine, Part, RepairOrder, StockLocation, User
+from ..models._types import utcnow
+from . import stock
+from .atomic import atomic
+
+S = OrderStatus
+
+# While the job is at the workshop and not finished, lines may be added and removed.
+LINES_EDITABLE = (S.DIAGNOSING, S.AWAITING_APPROVAL, S.AWAITING_PARTS, S.IN_REPAIR)
+# Statuses in which the repair is agreed: a new parts line is reserved at once.
+AGREED = (S.AWAITING_PARTS, S.IN_REPAIR)
+MAX_DESCRIPTION = 200
+
+
+def lines_of(order: RepairOrder) -> list[OrderLine]:
+    return list(
+        db.session.execute(
+            sa.select(OrderLine)
+            .where(OrderLine.order_id == order.id)
+            .options(sa.orm.joinedload(OrderLine.part))
+            .order_by(OrderLine.id)
+        ).scalars()
+    )
+
+
+def _check_editable(order: RepairOrder, actor: User) -> None:
+    if actor.role not in workflow.WORKSHOP:
+        raise NotPermitted(N_("Only the workshop adds parts and services to an order."))
+    if order.status not in LINES_EDITABLE:
+        raise NotPermitted(N_("Parts and services can be changed only while the repair is open."))
+
+
+def _location(order: RepairOrder) -> StockLocation:
+    return stock.location_for(workshop=order.workshop)
+
+
+def _reserve(line: OrderLine, order: RepairOrder, actor: User) -> bool:
+    """Try to reserve a pending line; False (and the line stays pending) when stock is short."""
+    try:
+        with db.session.begin_nested():
+            stock.record(
+                MovementKind.RESERVE,
+                line.part,
+                db.session.get(StockLocation, line.location_id),
+                line.quantity,
+                actor=actor,
+                order_id=order.id,
+                order_line_id=line.id,
+            )
+    except StockError:
+        return False
+    line.state = LineState.RESERVED
+    return True
+
+
+def reprice(order: RepairOrder) -> None:
+    """Price the order by its live lines (an order without lines keeps the price typed in)."""
+    lines = lines_of(order)
+    if not lines:
+        return
+    live = [line for line in lines if line.is_live]
+    price = sum(line.total for line in live) if live else None
+    workflow.check_new_price(order_facts_for_price(order), price)
+    order.price = price
+    order.updated_at = utcnow()  # moves the order's version: the page showed other totals
+
+
+def order_facts_for_price(order: RepairOrder) -> workflow.OrderFacts:
+    return workflow.OrderFacts(
+        status=order.status,
+        kind=order.kind,
+        estimate=order.estimate,
+        approval_limit=order.approval_limit,
+        price=order.price,
+        approved_amount=order.approved_amount,
+    )
+
+
+def _carry_typed_price(order: RepairOrder, actor: User) -> None:
+    """Before the first line, a price typed by hand becomes a service line, so that adding a
+    part does not silently drop the labour already quoted."""
+    if order.price is None or lines_of(order):
+        return
+    description = (order.work_done or order.diagnosis or order.complaint).strip()
+    db.session.add(
+        OrderLine(
+            order_id=order.id,
+            kind=LineKind.SERVICE,
+            description=description[:MAX_DESCRIPTION],
+            quantity=1,
+            unit_price=order.price,
+            state=LineState.ACTIVE,
+            added_by_id=actor.id,
+        )
+    )
+
+
+@atomic
+def add_part(
+    order: RepairOrder,
+    part: Part,
+    quantity: int,
+    *,
+    actor: User,
+    unit_price: int | None = None,
+) -> OrderLine:
+    """Add a part from the workshop's stock. The returned line is RESERVED when the reservation
+    was due and the stock allowed it, PENDING otherwise."""
+    _check_editable(order, actor)
+    check_quantity(quantity)
+    if not part.active:
+        raise DomainError(N_("This part is no longer in the catalogue."), field="sku")
+    _carry_typed_price(order, actor)
+    line = OrderLine(
+        order_id=order.id,
+        kind=LineKind.PART,
+        part_id=part.id,
+        location_id=_location(order).id,
+        description=part.name[:MAX_DESCRIPTION],
+        quantity=quantity,
+        unit_price=part.sale_price if unit_price is None else unit_price,
+        warranty_months=part.warranty_months or None,
+        state=LineState.PENDING,
+        added_by_id=actor.id,
+    )
+    line.part = part
+    db.session.add(line)
+    db.session.flush()
+    if order.kind.is_free or order.status in AGREED:
+        _reserve(line, order, actor)
+    reprice(order)
+    db.session.flush()
+    return line
+
+
+@atomic
+def add_service(
+    order: RepairOrder, description: str, quantity: int, unit_price: int, *, actor: User
+) -> OrderLine:
+    _check_editable(order, actor)
+    check_quantity(quantity)
+    if not description.strip():
+        raise DomainError(N_("Describe the work."), field="description")
+    _carry_typed_price(order, actor)
+    line = OrderLine(
+        order_id=order.id,
+        kind=LineKind.SERVICE,
+        description=description.strip()[:MAX_DESCRIPTION],
+        quantity=quantity,
+        unit_price=unit_price,
+        state=LineState.ACTIVE,
+        added_by_id=actor.id,
+    )
+    db.session.add(line)
+    db.session.flush()
+    reprice(order)
+    db.session.flush()
+    return line
+
+
+def _release(line: OrderLine, order: RepairOrder, actor: User) -> None:
+    if line.state is LineState.RESERVED:
+        stock.record(
+            MovementKind.RELEASE,
+            line.part,
+            db.session.get(StockLocation, line.location_id),
+            line.quantity,
+            actor=actor,
+            order_id=order.id,
+            order_line_id=line.id,
+        )
+    line.state = LineState.RELEASED
+
+
+@atomic
+def remove(order: RepairOrder, line: OrderLine, *, actor: User) -> None:
+    """Drop a line not yet fitted (a reserved part goes back to available stock)."""
+    _check_editable(order, actor)
+    if line.state not in (LineState.ACTIVE, LineState.PENDING, LineState.RESERVED):
+        raise DomainError(N_("This line cannot be removed: a fitted part is returned instead."))
+    _release(line, order, actor)
+    reprice(order)
+    db.session.flush()
+
+
+@atomic
+def take_out(order: RepairOrder, line: OrderLine, *, actor: User) -> None:
+    """A fitted part taken out of the device again goes back to the workshop's stock."""
+    if actor.role not in workflow.WORKSHOP:
+        raise NotPermitted(N_("Only the workshop adds parts and services to an order."))
+    if order.status is not S.REPAIRED or line.state is not LineState.CONSUMED:
+        raise DomainError(
+            N_("Only a part fitted in a repaired device still at the workshop can be taken out.")
+        )
+    stock.record(
+        MovementKind.RETURN,
+        line.part,
+        db.session.get(StockLocation, line.location_id),
+        line.quantity,
+        actor=actor,
+        order_id=order.id,
+        order_line_id=line.id,
+        serials=line.serials,
+    )
+    line.state = LineState.RETURNED
+    reprice(order)
+    db.session.flush()
+
+
+@atomic
+def set_serials(order: RepairOrder, line: OrderLine, text: str, *, actor: User) -> None:
+    """Record the serial numbers of the units fitted (one per unit)."""
+    _check_editable(order, actor)
+    serials = split_serials(text)
+    if line.part is None or not line.part.serial_tracked:
+        raise DomainError(N_("This part has no serial numbers."), field="serials")
+    if len(serials) != line.quantity:
+        raise DomainError(
+            N_("Enter %(count)s serial numbers, one per part fitted."),
+            field="serials",
+            count=line.quantity,
+        )
+    if len(set(serials)) != len(serials):
+        raise DomainError(N_("The same serial number is entered twice."), field="serials")
+    line.serials = " ".join(serials)[:500]
+    db.session.flush()
+
+
+# --- what the order's progress does to its lines (called by services.orders.change_status) -----
+
+
+def counts(order: RepairOrder) -> tuple[int, int]:
+    """Parts lines not reserved yet, and reserved lines still missing their serial numbers."""
+    pending = missing = 0
+    for line in lines_of(order):
+        if line.state is LineState.PENDING:
+            pending += 1
+        elif (
+            line.state is LineState.RESERVED
+            and line.part.serial_tracked
+            and len(split_serials(line.serials)) != line.quantity
+        ):
+            missing += 1
+    return pending, missing
+
+
+def before_transition(order: RepairOrder, target: OrderStatus, actor: User) -> None:
+    """Reserve what the move agrees to (the guards then see what could not be reserved)."""
+    if target in AGREED:
+        for line in lines_of(order):
+            if line.state is LineState.PENDING:
+                _reserve(line, order, actor)
+
+
+def after_transition(
+    order: RepairOrder, target: OrderStatus, rule: workflow.Rule, actor: User
+) -> None:
+    if target is S.REPAIRED:
+        for line in lines_of(order):
+            if line.state is LineState.RESERVED:
+                stock.record(
+                    MovementKind.CONSUME,
+                    line.part,
+                    db.session.get(StockLocation, line.location_id),
+                    line.quantity,
+                    actor=actor,
+                    order_id=order.id,
+                    order_line_id=line.id,
+                    serials=line.serials,
+                )
+                line.state = LineState.CONSUMED
+    elif target is S.CANCELLED or rule.sets_outcome is Outcome.NOT_REPAIRED:
+        for line in lines_of(order):
+            if line.state in (LineState.PENDING, LineState.RESERVED):
+                _release(line, order, actor)
