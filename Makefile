@@ -72,6 +72,7 @@ test-pg: install-dev translations fonts browser
 # Benchmarks measure speed (tests never time things). Results land in instance/bench/.
 bench: install-dev translations fonts
 	$(BIN)/python -m tests.bench.documents
+	$(BIN)/python -m tests.bench.stock
 
 lint: install-dev
 	$(BIN)/ruff check servicecenter tests

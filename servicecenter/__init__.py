@@ -69,7 +69,20 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .web import admin, api, auth, documents, intake, main, orders, status, workshop
+    from .web import (
+        admin,
+        api,
+        auth,
+        documents,
+        intake,
+        main,
+        orders,
+        parts,
+        status,
+        stock,
+        workshop,
+    )
 
-    for module in (main, auth, intake, orders, documents, workshop, status, api, admin):
+    modules = (main, auth, intake, orders, documents, workshop, stock, status, api, admin, parts)
+    for module in modules:
         app.register_blueprint(module.bp)

@@ -1,6 +1,9 @@
-"""Command-line tasks: demo data and staff accounts. Each command commits once at its end."""
+"""Command-line tasks: demo data, staff accounts, stock reconciliation. Each command commits once
+at its end."""
 
 from __future__ import annotations
+
+import contextlib
 
 import click
 import sqlalchemy as sa
@@ -11,13 +14,14 @@ from .database import write_transaction
 from .domain.enums import Role
 from .domain.errors import DomainError
 from .extensions import db
-from .models import Office, User, Workshop
+from .models import Office, Part, StockLocation, User, Workshop
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(build_fonts)
+    app.cli.add_command(reconcile_stock)
 
 
 @click.command("seed-demo")
@@ -103,3 +107,40 @@ def build_fonts() -> None:
 
     for name, path in fonts.font_files(font_cache()).items():
         click.echo(f"{name}: {path}")
+
+
+@click.command("reconcile-stock")
+@click.option("--fix", is_flag=True, help="Set the cached levels to what the ledger says.")
+@with_appcontext
+def reconcile_stock(fix: bool) -> None:
+    """Compare the cached stock levels with the ledger; exit 1 when they differ (and not fixed)."""
+    from .services import stock
+
+    with write_transaction() if fix else contextlib.nullcontext():
+        drifts = stock.reconcile(fix=fix)
+        skus = dict(db.session.execute(sa.select(Part.id, Part.sku)).all())
+        locations = {
+            location.id: location.name
+            for location in db.session.execute(sa.select(StockLocation)).scalars()
+        }
+        if fix:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    if not drifts:
+        click.echo("Stock levels agree with the ledger.")
+        return
+    for drift in drifts:
+        have, want = drift.cached, drift.ledger
+        click.echo(
+            f"{skus.get(drift.part_id, drift.part_id)} at "
+            f"{locations.get(drift.location_id, drift.location_id)}: "
+            f"cached on hand {have.on_hand}, reserved {have.reserved}, "
+            f"in transit {have.in_transit}; "
+            f"ledger on hand {want.on_hand}, reserved {want.reserved}, in transit {want.in_transit}"
+        )
+    if fix:
+        click.echo(f"Fixed {len(drifts)} level(s) from the ledger.")
+        return
+    click.echo(f"{len(drifts)} level(s) differ from the ledger; run with --fix to correct them.")
+    raise SystemExit(1)

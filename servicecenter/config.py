@@ -27,6 +27,9 @@ class Base:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
+    # Uploads (the parts CSV) are refused above this before being read: a 413, not a full disk.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch at the counter must still submit
 
     BABEL_DEFAULT_LOCALE = "en"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from .domain import workflow
+from .domain.catalogue import PartData
 from .domain.contact import luhn_check_digit
 from .domain.enums import (
     CustomerKind,
@@ -21,7 +22,7 @@ from .domain.enums import (
 )
 from .extensions import db
 from .models import Office, RepairOrder, User, Workshop
-from .services import intake, orders, stock, users
+from .services import catalogue, intake, orders, stock, users
 from .services.clock import local_date
 
 S = OrderStatus
@@ -108,6 +109,151 @@ DIAGNOSES = [
     ("Окисление платы", "Чистка платы, замена разъёма"),
     ("Faulty charging port", "Replaced the charging port"),
 ]
+
+# The parts catalogue: (SKU, name, compatible models, unit cost and sale price in roubles,
+# warranty months, serial-tracked).
+PARTS = [
+    ("LCD-IP13", "Дисплей iPhone 13 (OLED)", "Apple iPhone 13", 7800, 14900, 6, False),
+    ("LCD-IP14P", "Дисплей iPhone 14 Pro (OLED)", "Apple iPhone 14 Pro", 14500, 26900, 6, False),
+    ("LCD-IP15", "Дисплей iPhone 15 (OLED)", "Apple iPhone 15", 15200, 27900, 6, False),
+    ("LCD-S23", "Дисплейный модуль Galaxy S23", "Samsung Galaxy S23", 12900, 21900, 6, False),
+    ("LCD-A54", "Дисплейный модуль Galaxy A54", "Samsung Galaxy A54", 5400, 9900, 6, False),
+    ("LCD-RN12", "Display Redmi Note 12", "Xiaomi Redmi Note 12", 2900, 5900, 3, False),
+    ("LCD-FLIP5", "Внутренний дисплей Z Flip5", "Samsung Galaxy Z Flip5", 21500, 36900, 6, False),
+    ("BAT-IP13", "Аккумулятор iPhone 13", "Apple iPhone 13", 1900, 4490, 12, False),
+    ("BAT-IP14P", "Аккумулятор iPhone 14 Pro", "Apple iPhone 14 Pro", 2400, 5490, 12, False),
+    ("BAT-IP15", "Аккумулятор iPhone 15", "Apple iPhone 15", 2600, 5990, 12, False),
+    ("BAT-S23", "Battery Galaxy S23 EB-BS912ABY", "Samsung Galaxy S23", 1700, 3990, 12, False),
+    ("BAT-A54", "Аккумулятор Galaxy A54", "Samsung Galaxy A54", 1300, 3290, 12, False),
+    ("BAT-RN12", "Battery Redmi Note 12 BN5J", "Xiaomi Redmi Note 12", 900, 2490, 6, False),
+    ("BAT-13TP", "Аккумулятор Xiaomi 13T Pro", "Xiaomi 13T Pro", 1500, 3590, 6, False),
+    (
+        "BAT-T14",
+        "Battery ThinkPad T14 L18M3P73",
+        "Lenovo ThinkPad T14 Gen 1, Gen 2",
+        4200,
+        8900,
+        12,
+        False,
+    ),
+    (
+        "BAT-ZB14",
+        "Аккумулятор ASUS ZenBook 14 C31N1811",
+        "ASUS ZenBook 14 UX433, UX434",
+        3900,
+        7900,
+        12,
+        False,
+    ),
+    ("BAT-WH1000", "Аккумулятор наушников Sony WH-1000XM5", "Sony WH-1000XM5", 900, 2900, 6, False),
+    (
+        "PORT-USBC-SAM",
+        "Разъём зарядки USB-C (плата)",
+        "Samsung Galaxy S23, A54",
+        450,
+        1900,
+        3,
+        False,
+    ),
+    ("PORT-LTN-IP", "Шлейф зарядки Lightning", "Apple iPhone 13, 14 Pro", 650, 2490, 3, False),
+    ("PORT-USBC-IP15", "Charging flex USB-C iPhone 15", "Apple iPhone 15", 1100, 2990, 3, False),
+    (
+        "PORT-USBC-XI",
+        "Плата зарядки Redmi Note 12",
+        "Xiaomi Redmi Note 12, 13T Pro",
+        350,
+        1490,
+        3,
+        False,
+    ),
+    ("CAM-IP14P", "Основная камера iPhone 14 Pro", "Apple iPhone 14 Pro", 6900, 12900, 6, False),
+    ("GLASS-IP13", "Заднее стекло iPhone 13", "Apple iPhone 13", 700, 2990, 1, False),
+    ("SPK-IP13", "Динамик полифонический iPhone 13", "Apple iPhone 13", 400, 1490, 3, False),
+    (
+        "KB-T14-RU",
+        "Клавиатура ThinkPad T14 (RU, подсветка)",
+        "Lenovo ThinkPad T14",
+        3500,
+        6900,
+        6,
+        False,
+    ),
+    ("KB-IP5-RU", "Клавиатура IdeaPad 5 14 (RU)", "Lenovo IdeaPad 5 14", 2200, 4900, 6, False),
+    ("KB-VB15-RU", "Keyboard VivoBook 15 (RU/EN)", "ASUS VivoBook 15 X1502", 1900, 4500, 6, False),
+    ("FAN-T14", "Вентилятор системы охлаждения T14", "Lenovo ThinkPad T14", 1400, 3490, 6, False),
+    ("PWR-65W-USBC", "Блок питания 65 Вт USB-C", "Lenovo, ASUS (USB-C PD)", 1600, 3490, 12, False),
+    (
+        "SSD-512-NVME",
+        "SSD 512 GB NVMe M.2 2280",
+        "Ноутбуки с разъёмом M.2 2280",
+        3400,
+        6490,
+        36,
+        True,
+    ),
+    (
+        "SSD-1TB-NVME",
+        "SSD 1 TB NVMe M.2 2280",
+        "Ноутбуки с разъёмом M.2 2280",
+        5900,
+        10490,
+        36,
+        True,
+    ),
+    (
+        "RAM-16-DDR4",
+        "Память SO-DIMM DDR4 16 GB 3200",
+        "Lenovo IdeaPad 5, ASUS VivoBook 15",
+        2900,
+        5490,
+        36,
+        True,
+    ),
+    (
+        "MB-T14-I5",
+        "Материнская плата ThinkPad T14 (i5-10310U)",
+        "Lenovo ThinkPad T14 Gen 1",
+        24500,
+        38900,
+        3,
+        True,
+    ),
+    (
+        "MB-ZB14",
+        "Motherboard ZenBook 14 UX434 (i5, 8 GB)",
+        "ASUS ZenBook 14 UX434",
+        21900,
+        34900,
+        3,
+        True,
+    ),
+    ("TV-PSU-OLED55", "Блок питания LG OLED55C3 EAY65895", "LG OLED55C3", 8900, 15900, 6, True),
+    ("TV-LED-43UR", "Комплект LED-подсветки LG 43UR78", "LG 43UR78", 3200, 6900, 6, False),
+    ("WM-PUMP-BOSCH", "Насос сливной Bosch", "Bosch WAN28201 и др.", 1300, 3200, 6, False),
+    ("WM-BRUSH-BOSCH", "Щётки двигателя Bosch (пара)", "Bosch WAN28201", 450, 1490, 3, False),
+    (
+        "DW-HEATER-BOSCH",
+        "Нагреватель (проточный) посудомойки Bosch",
+        "Bosch SMS25AW01R",
+        3900,
+        7900,
+        6,
+        True,
+    ),
+    ("CAM-R50-SHUT", "Затвор Canon EOS R50", "Canon EOS R50", 9800, 17900, 6, True),
+    (
+        "TAB-LCD-IPAD102",
+        "Дисплей iPad 10.2 (в сборе)",
+        "Apple iPad 10.2 (7, 8, 9)",
+        5600,
+        10900,
+        6,
+        False,
+    ),
+    ("TAB-BAT-AIR", "Аккумулятор iPad Air", "Apple iPad Air 4, 5", 2900, 6490, 12, False),
+]
+# Parts no longer sold: still in the catalogue, marked retired.
+RETIRED = ["LCD-IP13", "GLASS-IP13"]
 
 # How the orders are spread over the statuses: (status, how many, days since intake).
 SPREAD = [
@@ -370,8 +516,54 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
         )
         walker.walk(order, target, moment)
     _repeat_visits(network, rng, today)
+    # After the orders, so that the catalogue does not change the orders a seed makes.
+    _catalogue(network, rng)
     db.session.flush()
     return network
+
+
+def _catalogue(network: Network, rng: random.Random) -> None:
+    """The parts catalogue, a first delivery at every workshop and the Moscow office, and a few
+    minimum levels, some of them not met (the low-stock list has something to show)."""
+    admin = network.staff["admin"]
+    parts = [
+        catalogue.create_part(
+            PartData(
+                sku=sku,
+                name=name,
+                compatible=compatible,
+                unit_cost=cost * 100,
+                sale_price=price * 100,
+                warranty_months=months,
+                serial_tracked=serial_tracked,
+            ),
+            actor=admin,
+        )
+        for sku, name, compatible, cost, price, months, serial_tracked in PARTS
+    ]
+    places = [stock.location_for(workshop=workshop) for workshop in network.workshops]
+    places.append(stock.location_for(office=network.offices[0]))
+    for number, place in enumerate(places, start=1):
+        document = f"УПД № {rng.randrange(1000, 9999)}/{number}"
+        stocked = [part for part in parts if part.sku not in RETIRED and rng.random() < 0.6]
+        for part in stocked:
+            stock.receive(
+                part,
+                place,
+                rng.randint(1, 12),
+                actor=admin,
+                # Suppliers' prices drift a little around the catalogue cost.
+                unit_cost=part.unit_cost * rng.randint(90, 110) // 100,
+                supplier_document=document,
+            )
+        for part in rng.sample(parts, 5):
+            level = stock.level_of(part.id, place.id)
+            stock.set_minimum(part, place, level.on_hand + rng.randint(1, 4), actor=admin)
+        for part in rng.sample(stocked, 3):
+            stock.set_minimum(part, place, 1, actor=admin)
+    for part in parts:
+        if part.sku in RETIRED:
+            catalogue.set_active(part, False, actor=admin)
 
 
 def _repeat_visits(network: Network, rng: random.Random, today: date) -> None:

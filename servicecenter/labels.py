@@ -18,6 +18,7 @@ from .domain.enums import (
     WorkshopKind,
 )
 from .domain.public_status import Stage
+from .domain.stock import MovementKind, TransferStatus
 from .domain.texts import TextKind
 
 STATUS = {
@@ -153,3 +154,27 @@ TEXT_KIND = {
 def choices(mapping: dict) -> list[SelectChoice]:
     """WTForms choices from a label mapping, in the enum's order."""
     return [SelectChoice(member.value, label) for member, label in mapping.items()]
+
+
+# Stock: the ledger's movement kinds and the transfers' statuses.
+MOVEMENT_KIND = {
+    MovementKind.RECEIPT: _l("Receipt"),
+    MovementKind.TRANSFER_OUT: _l("Sent to another location"),
+    MovementKind.TRANSIT: _l("On its way here"),
+    MovementKind.TRANSFER_IN: _l("Received from a transfer"),
+    MovementKind.TRANSFER_CANCEL: _l("Transfer cancelled"),
+    MovementKind.TRANSFER_BACK: _l("Back from a cancelled transfer"),
+    MovementKind.RESERVE: _l("Reserved for an order"),
+    MovementKind.RELEASE: _l("Reservation released"),
+    MovementKind.CONSUME: _l("Fitted in a repair"),
+    MovementKind.RETURN: _l("Taken out of a repair"),
+    MovementKind.WRITE_OFF: _l("Write-off"),
+    MovementKind.ADJUSTMENT: _l("Count adjustment"),
+    MovementKind.REVERSAL: _l("Reversal"),
+}
+
+TRANSFER_STATUS = {
+    TransferStatus.IN_TRANSIT: _l("In transit"),
+    TransferStatus.RECEIVED: _l("Received"),
+    TransferStatus.CANCELLED: _l("Cancelled"),
+}

@@ -111,3 +111,59 @@ def test_create_user(app, make, db):
         args=["create-user", "sam", "--name", "Sam", "--role", "technician", "--password", "xxxxxx"]
     )
     assert misplaced.exit_code != 0 and "workshop" in misplaced.output
+
+
+# --- reconcile-stock --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stocked_part(make, db):
+    from servicecenter.models import Part
+    from servicecenter.services import stock
+
+    net = make.net
+    part = Part(sku="LCD-1", name="Display", unit_cost=10_000)
+    db.session.add(part)
+    db.session.flush()
+    remote = stock.location_for(workshop=net.remote)
+    stock.receive(part, remote, 5, actor=net.manager)
+    db.session.commit()
+    return part, remote
+
+
+def cached_on_hand(db, part, location) -> int:
+    db.session.rollback()
+    return db.session.execute(
+        sa.text("SELECT on_hand FROM stock_levels WHERE part_id = :p AND location_id = :l"),
+        {"p": part.id, "l": location.id},
+    ).scalar_one()
+
+
+def test_reconcile_stock_says_when_levels_agree(app, db, stocked_part):
+    result = app.test_cli_runner().invoke(args=["reconcile-stock"])
+    assert result.exit_code == 0, result.output
+    assert "Stock levels agree with the ledger." in result.output
+
+
+def test_reconcile_stock_reports_and_fixes_a_drift(app, db, stocked_part):
+    part, remote = stocked_part
+    db.session.execute(
+        sa.text("UPDATE stock_levels SET on_hand = 7 WHERE part_id = :p AND location_id = :l"),
+        {"p": part.id, "l": remote.id},
+    )
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    report = runner.invoke(args=["reconcile-stock"])
+    assert report.exit_code == 1, report.output
+    assert "LCD-1 at Remote Partner" in report.output
+    assert "cached on hand 7" in report.output and "ledger on hand 5" in report.output
+    assert cached_on_hand(db, part, remote) == 7  # a report changes nothing
+
+    fixed = runner.invoke(args=["reconcile-stock", "--fix"])
+    assert fixed.exit_code == 0, fixed.output
+    assert "LCD-1 at Remote Partner" in fixed.output and "Fixed 1 level" in fixed.output
+    assert cached_on_hand(db, part, remote) == 5
+
+    again = runner.invoke(args=["reconcile-stock"])
+    assert again.exit_code == 0 and "Stock levels agree with the ledger." in again.output

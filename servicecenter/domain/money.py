@@ -24,6 +24,8 @@ def to_minor(value: Decimal | int | str | None, *, field: str | None = None) -> 
         raise InvalidAmount(N_("Enter an amount such as 1500 or 1500.50."), field=field)
     if amount < 0:
         raise InvalidAmount(N_("An amount cannot be negative."), field=field)
+    if amount > MAX_AMOUNT:  # before quantize, which fails on exponents like 1e400
+        raise InvalidAmount(N_("This amount is too large."), field=field)
     minor = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if minor > MAX_AMOUNT:
         raise InvalidAmount(N_("This amount is too large."), field=field)

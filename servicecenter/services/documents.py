@@ -27,10 +27,12 @@ from ..domain.documents import (
     missing_fields,
 )
 from ..domain.enums import OrderStatus, PaymentKind
+from ..domain.stock import LineKind, split_serials
 from ..domain.texts import TextKind
 from ..extensions import db
-from ..models import Document, RepairOrder, User
+from ..models import Document, OrderLine, RepairOrder, User
 from ..models._types import utcnow
+from . import order_lines
 from .clock import local_date
 from .texts import current_text
 
@@ -44,6 +46,39 @@ def _status_changed_on(order: RepairOrder, status: OrderStatus):
         if change.to_status is status:
             return local_date(change.created_at)
     return None
+
+
+def _part_warranty_days(line: OrderLine, start, labour_days: int) -> int:
+    """Days of a fitted part's own warranty: its months counted on the calendar from the day the
+    warranty starts (30 days a month until that day is known). A part with no period of its own
+    is covered as part of the work, for the labour warranty."""
+    months = line.warranty_months
+    if not months:
+        return labour_days
+    if start is None:
+        return months * 30
+    return (warranty.add_months(start, months) - start).days
+
+
+def _lines(order: RepairOrder, work: str, start, labour_days: int) -> tuple[Line, ...]:
+    """The priced lines: the order's live services and parts, with the parts' serial numbers
+    and warranty; an order without lines shows its work as one line at its price."""
+    lines = order_lines.lines_of(order)
+    if not lines:
+        return (Line(work, 1, order.price),) if order.price is not None and work else ()
+    return tuple(
+        Line(line.description, line.quantity, line.unit_price)
+        if line.kind is LineKind.SERVICE
+        else Line(
+            line.description,
+            line.quantity,
+            line.unit_price,
+            serial=", ".join(split_serials(line.serials)),
+            warranty_days=_part_warranty_days(line, start, labour_days),
+        )
+        for line in lines
+        if line.is_live
+    )
 
 
 def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:
@@ -73,8 +108,7 @@ def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:
         category = str(labels.CATEGORY[order.device.category])
         kind_label = str(labels.KIND[order.kind])
         outcome_label = str(labels.OUTCOME[order.outcome]) if order.outcome else ""
-    work = order.work_done or order.diagnosis
-    lines = (Line(work, 1, order.price),) if order.price is not None and work else ()
+    lines = _lines(order, order.work_done or order.diagnosis, returned_on, days)
     return Snapshot(
         kind=kind,
         locale=locale,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..domain import workflow
 from ..domain.enums import OrderStatus, Outcome
-from ..domain.errors import N_, DomainError, NotPermitted
+from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..domain.stock import (
     LineKind,
     LineState,
@@ -25,7 +25,7 @@ from ..domain.stock import (
     split_serials,
 )
 from ..extensions import db
-from ..models import OrderLine, Part, RepairOrder, StockLocation, User
+from ..models import OrderLine, Part, RepairOrder, StockLevel, StockLocation, User
 from ..models._types import utcnow
 from . import stock
 from .atomic import atomic
@@ -48,6 +48,27 @@ def lines_of(order: RepairOrder) -> list[OrderLine]:
             .order_by(OrderLine.id)
         ).scalars()
     )
+
+
+def find_part(sku: str) -> Part:
+    """The catalogue part with this SKU. Raises DomainError on the `sku` field if there is none."""
+    part = db.session.execute(sa.select(Part).where(Part.sku == sku.strip())).scalar_one_or_none()
+    if part is None:
+        raise DomainError(N_("No part with this SKU in the catalogue."), field="sku")
+    return part
+
+
+def reservation_due(order: RepairOrder) -> bool:
+    """Whether a parts line added now is reserved at once (else it waits for the approval)."""
+    return order.kind.is_free or order.status in AGREED
+
+
+def _check_version(order: RepairOrder, expected_version: int | None) -> None:
+    # The same rule as services.orders: the page showed another state of the order.
+    if expected_version is not None and expected_version != order.version:
+        raise StaleEdit(
+            N_("Someone else changed this order while you had it open. Check it and try again.")
+        )
 
 
 def _check_editable(order: RepairOrder, actor: User) -> None:
@@ -130,9 +151,11 @@ def add_part(
     *,
     actor: User,
     unit_price: int | None = None,
+    expected_version: int | None = None,
 ) -> OrderLine:
     """Add a part from the workshop's stock. The returned line is RESERVED when the reservation
     was due and the stock allowed it, PENDING otherwise."""
+    _check_version(order, expected_version)
     _check_editable(order, actor)
     check_quantity(quantity)
     if not part.active:
@@ -153,7 +176,7 @@ def add_part(
     line.part = part
     db.session.add(line)
     db.session.flush()
-    if order.kind.is_free or order.status in AGREED:
+    if reservation_due(order):
         _reserve(line, order, actor)
     reprice(order)
     db.session.flush()
@@ -162,8 +185,15 @@ def add_part(
 
 @atomic
 def add_service(
-    order: RepairOrder, description: str, quantity: int, unit_price: int, *, actor: User
+    order: RepairOrder,
+    description: str,
+    quantity: int,
+    unit_price: int,
+    *,
+    actor: User,
+    expected_version: int | None = None,
 ) -> OrderLine:
+    _check_version(order, expected_version)
     _check_editable(order, actor)
     check_quantity(quantity)
     if not description.strip():
@@ -200,8 +230,11 @@ def _release(line: OrderLine, order: RepairOrder, actor: User) -> None:
 
 
 @atomic
-def remove(order: RepairOrder, line: OrderLine, *, actor: User) -> None:
+def remove(
+    order: RepairOrder, line: OrderLine, *, actor: User, expected_version: int | None = None
+) -> None:
     """Drop a line not yet fitted (a reserved part goes back to available stock)."""
+    _check_version(order, expected_version)
     _check_editable(order, actor)
     if line.state not in (LineState.ACTIVE, LineState.PENDING, LineState.RESERVED):
         raise DomainError(N_("This line cannot be removed: a fitted part is returned instead."))
@@ -211,8 +244,11 @@ def remove(order: RepairOrder, line: OrderLine, *, actor: User) -> None:
 
 
 @atomic
-def take_out(order: RepairOrder, line: OrderLine, *, actor: User) -> None:
+def take_out(
+    order: RepairOrder, line: OrderLine, *, actor: User, expected_version: int | None = None
+) -> None:
     """A fitted part taken out of the device again goes back to the workshop's stock."""
+    _check_version(order, expected_version)
     if actor.role not in workflow.WORKSHOP:
         raise NotPermitted(N_("Only the workshop adds parts and services to an order."))
     if order.status is not S.REPAIRED or line.state is not LineState.CONSUMED:
@@ -235,8 +271,16 @@ def take_out(order: RepairOrder, line: OrderLine, *, actor: User) -> None:
 
 
 @atomic
-def set_serials(order: RepairOrder, line: OrderLine, text: str, *, actor: User) -> None:
+def set_serials(
+    order: RepairOrder,
+    line: OrderLine,
+    text: str,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+) -> None:
     """Record the serial numbers of the units fitted (one per unit)."""
+    _check_version(order, expected_version)
     _check_editable(order, actor)
     serials = split_serials(text)
     if line.part is None or not line.part.serial_tracked:
@@ -250,30 +294,60 @@ def set_serials(order: RepairOrder, line: OrderLine, text: str, *, actor: User) 
     if len(set(serials)) != len(serials):
         raise DomainError(N_("The same serial number is entered twice."), field="serials")
     line.serials = " ".join(serials)[:500]
+    order.updated_at = utcnow()  # moves the order's version: the page showed other serials
     db.session.flush()
 
 
 # --- what the order's progress does to its lines (called by services.orders.change_status) -----
 
 
-def counts(order: RepairOrder) -> tuple[int, int]:
-    """Parts lines not reserved yet, and reserved lines still missing their serial numbers."""
+def counts(order: RepairOrder, lines: list[OrderLine] | None = None) -> tuple[int, int]:
+    """Parts lines that would stay unreserved, and lines to be fitted still missing their serial
+    numbers.
+
+    A pending line is counted only if the workshop's stock could not reserve it now (trying the
+    lines in order, as `before_transition` does): every move the `parts_reserved` guard protects
+    reserves first, so the buttons on the page offer what the move will find.
+    """
     pending = missing = 0
-    for line in lines_of(order):
+    lines = lines_of(order) if lines is None else lines
+    available = _available_for([line for line in lines if line.state is LineState.PENDING])
+    for line in lines:
         if line.state is LineState.PENDING:
-            pending += 1
-        elif (
-            line.state is LineState.RESERVED
-            and line.part.serial_tracked
-            and len(split_serials(line.serials)) != line.quantity
-        ):
+            key = (line.part_id, line.location_id)
+            if available.get(key, 0) < line.quantity:
+                pending += 1
+                continue
+            available[key] -= line.quantity
+        elif line.state is not LineState.RESERVED:
+            continue
+        if line.part.serial_tracked and len(split_serials(line.serials)) != line.quantity:
             missing += 1
     return pending, missing
 
 
+def _available_for(lines: list[OrderLine]) -> dict[tuple[int, int], int]:
+    """What is available of each (part, location) of these lines, in one query."""
+    if not lines:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            StockLevel.part_id, StockLevel.location_id, StockLevel.on_hand - StockLevel.reserved
+        ).where(
+            StockLevel.part_id.in_({line.part_id for line in lines}),
+            StockLevel.location_id.in_({line.location_id for line in lines}),
+        )
+    )
+    return {(part_id, location_id): available for part_id, location_id, available in rows}
+
+
+# Moves guarded by `parts_reserved`: they reserve what they can before the guards look.
+RESERVING = (*AGREED, S.REPAIRED)
+
+
 def before_transition(order: RepairOrder, target: OrderStatus, actor: User) -> None:
     """Reserve what the move agrees to (the guards then see what could not be reserved)."""
-    if target in AGREED:
+    if target in RESERVING:
         for line in lines_of(order):
             if line.state is LineState.PENDING:
                 _reserve(line, order, actor)

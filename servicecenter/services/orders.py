@@ -24,9 +24,10 @@ WORK_EDITABLE = (
 )
 
 
-def order_facts(order: RepairOrder) -> workflow.OrderFacts:
-    """The order as the workflow guards see it (reads the payments total and the lines)."""
-    pending_parts, missing_serials = order_lines.counts(order)
+def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
+    """The order as the workflow guards see it (reads the payments total, and the lines unless
+    the caller has them already)."""
+    pending_parts, missing_serials = order_lines.counts(order, lines)
     return workflow.OrderFacts(
         status=order.status,
         kind=order.kind,

@@ -57,12 +57,16 @@ def _insert(model):
 
 
 def location_for(*, office: Office | None = None, workshop: Workshop | None = None):
-    """The stock location of an office or a workshop, created on first use."""
+    """The stock location of an office or a workshop, created on first use (the migration and
+    `ensure_locations` create them for every office and workshop, so this rarely writes)."""
     column, owner = (
         (StockLocation.office_id, office)
         if office is not None
         else (StockLocation.workshop_id, workshop)
     )
+    found = db.session.execute(sa.select(StockLocation).where(column == owner.id)).scalar()
+    if found is not None:
+        return found
     db.session.execute(
         _insert(StockLocation).values({column.key: owner.id}).on_conflict_do_nothing()
     )

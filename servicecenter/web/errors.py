@@ -17,6 +17,7 @@ HTTP_MESSAGES = {
     400: (_l("Something is wrong with this request"), _l("Please go back and try again.")),
     403: (_l("Not for your role"), _l("This page belongs to another role. Ask an administrator.")),
     405: (_l("Not like this"), _l("This address cannot be opened this way.")),
+    413: (_l("Too large"), _l("The file is larger than this page accepts.")),
 }
 
 

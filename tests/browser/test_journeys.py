@@ -288,3 +288,87 @@ def test_receptionist_prints_the_contract(page, make, log_in):
     assert response.body().startswith(b"%PDF")
     page.reload()
     expect(page.locator("#documents")).to_contain_text(f"{order.number}-C1")
+
+
+def column_of(page, table, row_text: str, column: str) -> str:
+    """The text of a table cell: the row holding `row_text`, the column headed `column`."""
+    return table.evaluate(
+        """(table, [rowText, column]) => {
+            const heads = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+            const index = heads.indexOf(column);
+            if (index < 0) return `no column ${column} in ${heads}`;
+            const row = [...table.querySelectorAll('tbody tr')]
+                .find(tr => tr.innerText.includes(rowText));
+            return row ? row.children[index].innerText.trim() : `no row with ${rowText}`;
+        }""",
+        [row_text, column],
+    )
+
+
+def test_technician_fits_a_part_from_stock(page, make, log_in, db, screenshot):
+    from servicecenter.models import Part
+    from servicecenter.services import stock
+
+    net = make.net
+    part = Part(sku="PORT-USB-C", name="USB-C charging port", sale_price=300_000)
+    db.session.add(part)
+    db.session.flush()
+    stock.receive(part, stock.location_for(workshop=net.remote), 2, actor=net.manager)
+    db.session.commit()
+    # Paid, no estimate, "repair without asking up to 2,000".
+    order = make.order(OrderStatus.DIAGNOSING, price=None, estimate=None, approval_limit=200_000)
+
+    log_in(net.tech)
+    page.goto(f"/orders/{order.number}")
+    lines = page.locator("#lines")
+    expect(lines).to_contain_text("No parts or services yet.")
+    add = page.locator("#add-part-form")
+    add.get_by_label("SKU").fill("PORT-USB")  # a typo first
+    press(page, "Add part")
+    expect(add.locator(".invalid-feedback")).to_have_text("No part with this SKU in the catalogue.")
+    add.get_by_label("SKU").fill("PORT-USB-C")
+    expect(add.get_by_label("Quantity")).to_have_value("1")
+    press(page, "Add part")
+    expect(page.get_by_text("it is reserved when the customer approves the repair")).to_be_visible()
+    table = page.locator("#lines-table")
+    expect(table).to_contain_text("USB-C charging port")
+    expect(table.locator(".line-state")).to_have_text(["Waiting"])
+    expect(page.locator("#total-parts")).to_have_text("3,000.00 RUB")
+
+    # The part prices the repair: the findings form shows the sum instead of a price box.
+    work = page.locator("#work")
+    expect(work.get_by_label("Price of the repair")).to_have_count(0)
+    expect(work.locator("#price-from-lines")).to_contain_text("3,000.00 RUB")
+    work.get_by_label("Diagnosis").fill("Charging port worn out")
+    press(page, "Save findings")
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_role("button", name="Start repair", exact=True)).to_be_disabled()
+    expect(page.locator("#actions")).to_contain_text("exceeds what the customer allowed")
+    screenshot("order-lines-waiting")
+
+    press(page, "Ask customer to approve")
+    expect_status(page, "Awaiting approval")
+    page.get_by_label("Note", exact=True).fill("Customer agreed on the phone")
+    press(page, "Approved: start repair")
+    expect_status(page, "In repair")
+    expect(table.locator(".line-state")).to_have_text(["Reserved"])
+    press(page, "Repair finished")
+    expect_status(page, "Repaired")
+    expect(table.locator(".line-state")).to_have_text(["Fitted"])
+    expect(page.locator("#balance")).to_have_text("3,000.00 RUB")
+    screenshot("order-lines-fitted")
+
+    # The workshop's stock: one left on hand, and the order's consumption in the ledger.
+    page.goto("/stock")
+    levels = page.locator("table", has_text="PORT-USB-C").first
+    assert column_of(page, levels, "PORT-USB-C", "On hand") == "1"
+    page.goto(f"/stock/ledger?order={order.number}")
+    ledger = page.locator("table", has_text="PORT-USB-C").first
+    # The order's movements only (not the receipt): reserved on approval, fitted at the end.
+    rows = ledger.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="Reserved for an order")).to_have_count(1)
+    fitted = rows.filter(has_text="Fitted in a repair")
+    expect(fitted).to_have_count(1)
+    expect(fitted).to_contain_text(order.number)
+    screenshot("stock-ledger-of-an-order")

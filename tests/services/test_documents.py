@@ -219,3 +219,101 @@ def test_a_revised_office_text_is_printed_and_its_version_recorded(make, db, eng
     assert (first.terms_version, second.terms_version) == (1, 2)
     assert "Pets are not accepted" in pdf_text(second)
     assert "Terms of the contract (version 2)" in pdf_text(second)
+
+
+# --- orders priced by their parts and services lines -----------------------------------------
+
+
+def with_parts(make, db, status=S.COLLECTED):
+    """A paid order repaired with a serial-tracked display (6 months' warranty), a fuse with no
+    period of its own and its labour (the price typed at diagnosis, carried into a service line);
+    walked on to `status` (in repair, or collected)."""
+    from servicecenter.domain.enums import PaymentKind, PaymentMethod
+    from servicecenter.models import Part
+    from servicecenter.services import order_lines, stock
+
+    net = make.net
+    order = make.order(S.IN_REPAIR, price=250_000, approval_limit=5_000_000)
+    display = Part(
+        sku="LCD-X1",
+        name="Display assembly X1 with frame, original (service pack)",
+        sale_price=1_250_000,
+        warranty_months=6,
+        serial_tracked=True,
+    )
+    fuse = Part(sku="FUSE-2A", name="Fuse 2 A", sale_price=15_000)
+    db.session.add_all([display, fuse])
+    db.session.flush()
+    workshop = stock.location_for(workshop=net.remote)
+    stock.receive(display, workshop, 3, actor=net.manager)
+    stock.receive(fuse, workshop, 10, actor=net.manager)
+    screens = order_lines.add_part(order, display, 2, actor=net.tech)
+    order_lines.add_part(order, fuse, 2, actor=net.tech)
+    order_lines.set_serials(order, screens, "DSP-000123, DSP-000124", actor=net.tech)
+    db.session.commit()
+    if status is S.IN_REPAIR:
+        return order
+    orders.record_work(
+        order, actor=net.tech, diagnosis="Cracked display", work_done="Replaced display", price=None
+    )
+    for step in (S.REPAIRED, S.TO_OFFICE):
+        orders.change_status(order, step, actor=net.tech)
+    orders.change_status(order, S.READY, actor=net.reception_a)
+    orders.record_payment(
+        order,
+        kind=PaymentKind.FINAL,
+        method=PaymentMethod.CARD,
+        amount=order.price,
+        actor=net.reception_a,
+    )
+    orders.change_status(order, S.COLLECTED, actor=net.reception_a)
+    db.session.commit()
+    return order
+
+
+def test_a_quote_lists_the_parts_and_services(make, db, english):
+    order = with_parts(make, db, S.IN_REPAIR)
+    assert order.price == 250_000 + 2 * 1_250_000 + 2 * 15_000
+    text = pdf_text(issue(make, order, DocumentKind.QUOTE))
+    for phrase in (
+        "Broken connector",  # the labour, as diagnosed
+        "Display assembly X1 with frame",
+        "Fuse 2 A",
+        "12,500.00",  # a display
+        "25,000.00",  # two of them
+        "27,800.00",  # the total
+    ):
+        assert phrase in text, phrase
+
+
+def test_the_completion_act_and_warranty_slip_name_the_parts_and_their_serials(
+    make, db, english, app
+):
+    order = with_parts(make, db)
+    completion = pdf_text(issue(make, order, DocumentKind.COMPLETION))
+    assert "DSP-000123, DSP-000124" in completion
+    assert "Fuse 2 A" in completion and "No parts were fitted" not in completion
+    assert "Broken connector" not in completion.split("Parts used")[1]  # labour is no part
+    slip = pdf_text(issue(make, order, DocumentKind.WARRANTY))
+    start = local_date(order.collected_at)
+    labour_end = start + timedelta(days=app.config["REPAIR_WARRANTY_DAYS"])
+    from servicecenter.domain.warranty import add_months
+
+    assert "(DSP-000123, DSP-000124)" in slip
+    # The display's six months on the calendar; the fuse is covered with the labour.
+    assert long_date(add_months(start, 6)) in slip
+    assert slip.count(long_date(labour_end)) == 2
+
+
+def test_a_changed_set_of_lines_prints_a_new_version(make, db):
+    from servicecenter.services import order_lines
+
+    order = with_parts(make, db, S.IN_REPAIR)
+    first = issue(make, order, DocumentKind.QUOTE)
+    assert issue(make, order, DocumentKind.QUOTE).id == first.id
+    fuse = next(line for line in order_lines.lines_of(order) if line.description == "Fuse 2 A")
+    order_lines.remove(order, fuse, actor=make.net.tech)
+    db.session.commit()
+    second = issue(make, order, DocumentKind.QUOTE)
+    assert second.version == 2 and second.content != first.content
+    assert "Fuse 2 A" not in pdf_text(second)

@@ -32,3 +32,45 @@ def intake_worker(url: str, ids: dict, count: int, rollback_every: int, start) -
                 db.session.commit()
                 committed += 1
     return committed
+
+
+def stock_worker(url: str, ids: dict, jobs: list[tuple[str, int]], start) -> list[str]:
+    """Run `jobs` one transaction each, as one person at a workstation would, and say how each
+    ended. A job is ("reserve", order_id): add one unit of the part to that order (its line
+    ends RESERVED or PENDING); ("write_off", 0) or ("send", 0): take one unit out of the
+    workshop's stock ("ok" or "short")."""
+    from servicecenter import create_app
+    from servicecenter.database import write_transaction
+    from servicecenter.domain.stock import StockError
+    from servicecenter.extensions import db
+    from servicecenter.models import Office, Part, RepairOrder, User, Workshop
+    from servicecenter.services import order_lines, stock
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    outcomes = []
+    with app.app_context(), write_transaction():
+        part = db.session.get(Part, ids["part"])
+        workshop = stock.location_for(workshop=db.session.get(Workshop, ids["workshop"]))
+        office = stock.location_for(office=db.session.get(Office, ids["office"]))
+        tech = db.session.get(User, ids["tech"])
+        manager = db.session.get(User, ids["manager"])
+        db.session.commit()
+        start.wait()
+        for job, order_id in jobs:
+            try:
+                if job == "reserve":
+                    order = db.session.get(RepairOrder, order_id)
+                    line = order_lines.add_part(order, part, 1, actor=tech)
+                    outcome = line.state.value
+                elif job == "write_off":
+                    stock.write_off(part, workshop, 1, actor=manager, reason="Broken in the race")
+                    outcome = "ok"
+                else:
+                    stock.send(part, workshop, office, 1, actor=manager)
+                    outcome = "ok"
+                db.session.commit()
+            except StockError:
+                db.session.rollback()
+                outcome = "short"
+            outcomes.append(f"{job}:{outcome}")
+    return outcomes

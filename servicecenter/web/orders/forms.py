@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ... import labels
 from ...domain.enums import OrderKind, OrderStatus, PaymentKind, PaymentMethod
+from ...domain.stock import MAX_QUANTITY
 from ...queries.orders import OrderFilter
 from ..fields import DateWithin, MoneyField, TrimmedStringField, strip
 
@@ -97,3 +106,48 @@ class PaymentForm(VersionedForm):
         default=PaymentMethod.CASH.value,
     )
     amount = MoneyField(_l("Amount"), validators=[InputRequired()])
+
+
+def _quantity():
+    return IntegerField(
+        _l("Quantity"),
+        default=1,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=1,
+                max=MAX_QUANTITY,
+                message=_l("Enter a whole number from 1 to %(max)s.", max=MAX_QUANTITY),
+            ),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class PartLineForm(VersionedForm):
+    """A part from the workshop's stock, by its SKU (rendered with the prefix `part`)."""
+
+    sku = TrimmedStringField(_l("SKU"), validators=[DataRequired(), Length(max=40)])
+    quantity = _quantity()
+
+
+class ServiceLineForm(VersionedForm):
+    """A piece of labour (rendered with the prefix `service`)."""
+
+    description = TrimmedStringField(_l("Work"), validators=[DataRequired(), Length(max=200)])
+    quantity = _quantity()
+    unit_price = MoneyField(_l("Unit price"), validators=[InputRequired()])
+
+
+class LineForm(VersionedForm):
+    """Remove or take out a line: nothing to type, only the version the page showed."""
+
+
+class SerialsForm(VersionedForm):
+    """The serial numbers of a reserved part (rendered with the prefix `line-<id>`)."""
+
+    serials = TrimmedStringField(
+        _l("Serial numbers"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("One per part fitted, separated by spaces or commas."),
+    )

@@ -15,16 +15,29 @@ from ...domain.documents import DocumentKind, NotIssuable, check_issuable
 from ...domain.enums import OrderStatus, PaymentKind, PaymentMethod
 from ...domain.errors import DomainError
 from ...domain.payments import balance_due
+from ...domain.stock import LineKind, LineState
 from ...domain.warranty import days_left, legal_deadline
 from ...extensions import db
 from ...queries.network import list_offices, list_workshops
 from ...queries.orders import get_order_for, list_orders
 from ...services import documents as document_service
+from ...services import order_lines
 from ...services import orders as order_service
+from ...services import stock as stock_service
 from ...services.clock import local_date, local_zone
 from ..access import STAFF, roles_required
 from ..errors import apply_to_form
-from .forms import ANY, OrderFilterForm, PaymentForm, StatusForm, WorkForm
+from .forms import (
+    ANY,
+    LineForm,
+    OrderFilterForm,
+    PartLineForm,
+    PaymentForm,
+    SerialsForm,
+    ServiceLineForm,
+    StatusForm,
+    WorkForm,
+)
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -51,8 +64,20 @@ def _load(number: str):
     return get_order_for(current_user, number) or abort(404)
 
 
-def _render_detail(order, *, status_form=None, work_form=None, payment_form=None, code=200):
-    facts = order_service.order_facts(order)
+def _render_detail(
+    order,
+    *,
+    status_form=None,
+    work_form=None,
+    payment_form=None,
+    part_form=None,
+    service_form=None,
+    line_form=None,
+    serials_form=None,
+    code=200,
+):
+    lines = order_lines.lines_of(order)  # read once: the guards and the lines card share them
+    facts = order_service.order_facts(order, lines=lines)
     paid = order.amount_charged - facts.balance_due
     deadline = legal_deadline(order.kind, order.received_at.astimezone(local_zone()).date())
     options = workflow.options(facts, current_user.role)
@@ -79,10 +104,81 @@ def _render_detail(order, *, status_form=None, work_form=None, payment_form=None
         payment_form=(payment_form or _new_payment_form(order, facts)) if may_pay else None,
         printable=printable_kinds(order),
         issued=document_service.list_documents(order),
+        **_lines_context(order, lines, part_form, service_form, line_form, serials_form),
     )
     if work_form is None and may_work:
         context["work_form"].price.data = None if order.price is None else order.price / 100
     return render_template("orders/detail.html", **context), code
+
+
+def _lines_context(order, lines, part_form, service_form, line_form, serials_form) -> dict:
+    """The parts and services card: the lines (parts joined), their totals, and the forms the
+    workshop may use now (office staff read the lines only)."""
+    live = [line for line in lines if line.is_live]
+    workshop = current_user.role in workflow.WORKSHOP
+    may_edit = workshop and order.status in order_lines.LINES_EDITABLE
+    version = order.version
+    serials_forms = {}
+    if may_edit:
+        for line in lines:
+            if line.state in (LineState.PENDING, LineState.RESERVED) and line.part.serial_tracked:
+                prefix = f"line-{line.id}"
+                if serials_form is not None and serials_form.serials.name == f"{prefix}-serials":
+                    serials_forms[line.id] = serials_form  # the refused one, as it was typed
+                else:
+                    form = SerialsForm(formdata=None, prefix=prefix, version=version)
+                    form.serials.data = line.serials
+                    serials_forms[line.id] = form
+    return dict(
+        lines=lines,
+        labour_total=sum(line.total for line in live if line.kind is LineKind.SERVICE),
+        parts_total=sum(line.total for line in live if line.kind is LineKind.PART),
+        may_edit_lines=may_edit,
+        may_take_out=workshop and order.status is OrderStatus.REPAIRED,
+        part_form=(part_form or PartLineForm(formdata=None, prefix="part", version=version))
+        if may_edit
+        else None,
+        service_form=(
+            service_form or ServiceLineForm(formdata=None, prefix="service", version=version)
+        )
+        if may_edit
+        else None,
+        line_form=line_form or LineForm(formdata=None, version=version),
+        serials_forms=serials_forms,
+    )
+
+
+def _line(order, line_id: int):
+    """A line of this order (404 for another order's line)."""
+    line = next((line for line in order_lines.lines_of(order) if line.id == line_id), None)
+    return line or abort(404)
+
+
+def _to_lines(order):
+    return redirect(url_for("orders.detail", number=order.number, _anchor="lines"))
+
+
+def _flash_waiting(order, line) -> None:
+    """Tell the workshop why a part just added is not reserved."""
+    if line.state is not LineState.PENDING:
+        flash(gettext("Part added and reserved."), "success")
+        return
+    available = max(stock_service.level_of(line.part_id, line.location_id).available, 0)
+    if order_lines.reservation_due(order) or available < line.quantity:
+        flash(
+            gettext(
+                "Not enough in stock: %(available)s available, %(wanted)s needed. "
+                "The part waits until the stock arrives.",
+                available=available,
+                wanted=line.quantity,
+            ),
+            "warning",
+        )
+    else:
+        flash(
+            gettext("Part added: it is reserved when the customer approves the repair."),
+            "success",
+        )
 
 
 def printable_kinds(order) -> list[DocumentKind]:
@@ -187,3 +283,104 @@ def record_payment(number: str):
             flash(gettext("Payment recorded."), "success")
             return redirect(url_for("orders.detail", number=order.number))
     return _render_detail(order, payment_form=form, code=422)
+
+
+@bp.post("/<number>/lines/part")
+@roles_required(*STAFF)
+def add_part(number: str):
+    order = _load(number)
+    form = PartLineForm(prefix="part")
+    if form.validate_on_submit():
+        try:
+            line = order_lines.add_part(
+                order,
+                order_lines.find_part(form.sku.data),
+                form.quantity.data,
+                actor=current_user,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            _flash_waiting(order, line)
+            db.session.commit()
+            return _to_lines(order)
+    return _render_detail(order, part_form=form, code=422)
+
+
+@bp.post("/<number>/lines/service")
+@roles_required(*STAFF)
+def add_service(number: str):
+    order = _load(number)
+    form = ServiceLineForm(prefix="service")
+    if form.validate_on_submit():
+        try:
+            order_lines.add_service(
+                order,
+                form.description.data,
+                form.quantity.data,
+                form.unit_price.minor,
+                actor=current_user,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(gettext("Service added."), "success")
+            return _to_lines(order)
+    return _render_detail(order, service_form=form, code=422)
+
+
+def _line_action(number: str, line_id: int, action, done: str):
+    order = _load(number)
+    line = _line(order, line_id)
+    form = LineForm()
+    if form.validate_on_submit():
+        try:
+            action(order, line, actor=current_user, expected_version=form.expected_version())
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return _to_lines(order)
+    return _render_detail(order, line_form=form, code=422)
+
+
+@bp.post("/<number>/lines/<int:line_id>/remove")
+@roles_required(*STAFF)
+def remove_line(number: str, line_id: int):
+    return _line_action(number, line_id, order_lines.remove, gettext("Line removed."))
+
+
+@bp.post("/<number>/lines/<int:line_id>/take-out")
+@roles_required(*STAFF)
+def take_out_line(number: str, line_id: int):
+    return _line_action(
+        number, line_id, order_lines.take_out, gettext("Part taken out and back in stock.")
+    )
+
+
+@bp.post("/<number>/lines/<int:line_id>/serials")
+@roles_required(*STAFF)
+def record_serials(number: str, line_id: int):
+    order = _load(number)
+    line = _line(order, line_id)
+    form = SerialsForm(prefix=f"line-{line.id}")
+    if form.validate_on_submit():
+        try:
+            order_lines.set_serials(
+                order,
+                line,
+                form.serials.data,
+                actor=current_user,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(gettext("Serial numbers saved."), "success")
+            return _to_lines(order)
+    return _render_detail(order, serials_form=form, code=422)
