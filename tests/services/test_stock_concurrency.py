@@ -182,7 +182,8 @@ def test_write_offs_and_transfers_race_reservations_for_the_last_units(
     assert figures(db, part, office) == (0, 0, sent)  # on its way to the office
     assert ledger_sums(db, part, workshop) == figures(db, part, workshop)
     assert ledger_sums(db, part, office) == figures(db, part, office)
-    assert line_states(db, part) == {LineState.RESERVED: reserved, LineState.PENDING: 10 - reserved}
+    expected = {LineState.RESERVED: reserved, LineState.PENDING: 10 - reserved}
+    assert line_states(db, part) == {state: n for state, n in expected.items() if n}  # no zeros
     assert movements(db, part, MovementKind.RESERVE) == reserved
     assert movements(db, part, MovementKind.WRITE_OFF) == written_off
     assert movements(db, part, MovementKind.TRANSFER_OUT) == sent
