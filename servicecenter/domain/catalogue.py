@@ -360,14 +360,13 @@ def read_csv(text: str) -> list[tuple[int, PartData]]:
             rows.append((line, part))
     except csv.Error as error:
         # Unreadable from here on (an unclosed quote): report where, with what came before.
-        errors.append(
-            LineError(
-                reader.line_num or next_line,
-                None,
-                N_("This line cannot be read as CSV: %(reason)s."),
-                {"reason": str(error)},
-            )
+        # The record that failed starts at `next_line`; Python's own reason is English only.
+        template = (
+            N_("This line cannot be read as CSV: a quotation mark opened here is never closed.")
+            if "unexpected end of data" in str(error)
+            else N_("This line cannot be read as CSV: a value is too long or malformed.")
         )
+        errors.append(LineError(next_line, None, template, {}))
     if errors:
         raise ImportRefused(errors)
     if not rows:

@@ -28,6 +28,7 @@ class OrderFacts:
     price: int | None = None
     outcome: Outcome | None = None
     balance_due: int = 0
+    prepaid: int = 0  # of the money received, what was taken as prepayment (shown, not guarded)
     workshop_in_office: bool = False
     approved_amount: int | None = None
     pending_parts: int = 0  # parts lines not reserved yet

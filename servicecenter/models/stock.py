@@ -203,3 +203,15 @@ class StockMovement(db.Model):
     part: Mapped[Part] = relationship()
     location: Mapped[StockLocation] = relationship()
     actor: Mapped[User] = relationship()
+
+
+@sa.event.listens_for(Office, "after_insert")
+def _office_holds_stock(_mapper, connection, office: Office) -> None:
+    # Every office and workshop is a stock location from the moment it exists, however it was
+    # created (demo, CLI, a future admin page), so no page ever meets one without its stock.
+    connection.execute(sa.insert(StockLocation.__table__).values(office_id=office.id))
+
+
+@sa.event.listens_for(Workshop, "after_insert")
+def _workshop_holds_stock(_mapper, connection, workshop: Workshop) -> None:
+    connection.execute(sa.insert(StockLocation.__table__).values(workshop_id=workshop.id))

@@ -49,4 +49,6 @@ def list_parts(filters: PartFilter, *, cursor: str | None, limit: int) -> Page[P
 
 
 def get_part(part_id: int) -> Part | None:
+    if not 0 < part_id < 2**63:  # an id typed into an address can be any size
+        return None
     return db.session.get(Part, part_id)

@@ -52,11 +52,19 @@ def get_order_for(user: User, number: str) -> RepairOrder | None:
 
 def paid_total(order_id: int) -> int:
     """Money received on an order, refunds deducted (minor units)."""
+    return payment_totals(order_id)[0]
+
+
+def payment_totals(order_id: int) -> tuple[int, int]:
+    """Money received on an order (refunds deducted) and the part of it taken as prepayment."""
     signed = sa.case((Payment.kind == PaymentKind.REFUND, -Payment.amount), else_=Payment.amount)
-    total = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(signed), 0)).where(Payment.order_id == order_id)
-    ).scalar_one()
-    return int(total)
+    prepaid = sa.case((Payment.kind == PaymentKind.PREPAYMENT, Payment.amount), else_=0)
+    total, prepayments = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(signed), 0), sa.func.coalesce(sa.func.sum(prepaid), 0)
+        ).where(Payment.order_id == order_id)
+    ).one()
+    return int(total), int(prepayments)
 
 
 @dataclass(frozen=True)

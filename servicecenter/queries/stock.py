@@ -412,3 +412,27 @@ def list_recent_closed_transfers(user: User, *, limit: int = 20) -> list[StockTr
         .limit(limit)
     )
     return list(db.session.execute(statement).scalars())
+
+
+# How many of the workshop's parts the order page suggests while typing an SKU.
+SUGGESTIONS = 300
+
+
+def available_at_workshop(workshop_id: int, *, limit: int = SUGGESTIONS) -> list[tuple]:
+    """(SKU, name, available) of the active parts a workshop has available, by SKU: what the
+    technician can put on an order without waiting. One query."""
+    available = StockLevel.on_hand - StockLevel.reserved
+    return list(
+        db.session.execute(
+            sa.select(Part.sku, Part.name, available)
+            .join(Part, Part.id == StockLevel.part_id)
+            .join(StockLocation, StockLocation.id == StockLevel.location_id)
+            .where(
+                StockLocation.workshop_id == workshop_id,
+                available > 0,
+                Part.active.is_(True),
+            )
+            .order_by(Part.sku)
+            .limit(limit)
+        ).all()
+    )

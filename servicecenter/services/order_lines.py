@@ -17,6 +17,7 @@ from ..domain import workflow
 from ..domain.enums import OrderStatus, Outcome
 from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..domain.stock import (
+    LIVE_STATES,
     LineKind,
     LineState,
     MovementKind,
@@ -27,6 +28,7 @@ from ..domain.stock import (
 from ..extensions import db
 from ..models import OrderLine, Part, RepairOrder, StockLevel, StockLocation, User
 from ..models._types import utcnow
+from ..queries import stock as stock_queries
 from . import stock
 from .atomic import atomic
 
@@ -52,7 +54,7 @@ def lines_of(order: RepairOrder) -> list[OrderLine]:
 
 def find_part(sku: str) -> Part:
     """The catalogue part with this SKU. Raises DomainError on the `sku` field if there is none."""
-    part = db.session.execute(sa.select(Part).where(Part.sku == sku.strip())).scalar_one_or_none()
+    part = stock_queries.get_part_by_sku(sku)  # as typed, or in capitals
     if part is None:
         raise DomainError(N_("No part with this SKU in the catalogue."), field="sku")
     return part
@@ -61,6 +63,21 @@ def find_part(sku: str) -> Part:
 def reservation_due(order: RepairOrder) -> bool:
     """Whether a parts line added now is reserved at once (else it waits for the approval)."""
     return order.kind.is_free or order.status in AGREED
+
+
+def _serials_in_use(line: OrderLine, serials: list[str]) -> list[str]:
+    """The serials that another live line of the same part already carries (one unit cannot
+    be fitted into two devices)."""
+    candidates = db.session.execute(
+        sa.select(OrderLine.serials).where(
+            OrderLine.part_id == line.part_id,
+            OrderLine.id != line.id,
+            OrderLine.state.in_(LIVE_STATES),
+            sa.or_(*(OrderLine.serials.contains(serial, autoescape=True) for serial in serials)),
+        )
+    ).scalars()
+    used = {serial for text in candidates for serial in split_serials(text)}
+    return [serial for serial in serials if serial in used]
 
 
 def _check_version(order: RepairOrder, expected_version: int | None) -> None:
@@ -102,12 +119,15 @@ def _reserve(line: OrderLine, order: RepairOrder, actor: User) -> bool:
 
 
 def reprice(order: RepairOrder) -> None:
-    """Price the order by its live lines (an order without lines keeps the price typed in)."""
+    """Price the order by its live lines (an order without lines keeps the price typed in).
+
+    Once it has lines the price is their sum, 0 when none is left: a removed or taken-out part
+    must never leave its price behind, nor leave the order without one.
+    """
     lines = lines_of(order)
     if not lines:
         return
-    live = [line for line in lines if line.is_live]
-    price = sum(line.total for line in live) if live else None
+    price = sum(line.total for line in lines if line.is_live)
     workflow.check_new_price(order_facts_for_price(order), price)
     order.price = price
     order.updated_at = utcnow()  # moves the order's version: the page showed other totals
@@ -285,6 +305,8 @@ def set_serials(
     serials = split_serials(text)
     if line.part is None or not line.part.serial_tracked:
         raise DomainError(N_("This part has no serial numbers."), field="serials")
+    if line.state not in (LineState.PENDING, LineState.RESERVED):
+        raise DomainError(N_("Serial numbers are recorded before the part is fitted."))
     if len(serials) != line.quantity:
         raise DomainError(
             N_("Enter %(count)s serial numbers, one per part fitted."),
@@ -293,6 +315,13 @@ def set_serials(
         )
     if len(set(serials)) != len(serials):
         raise DomainError(N_("The same serial number is entered twice."), field="serials")
+    taken = _serials_in_use(line, serials)
+    if taken:
+        raise DomainError(
+            N_("Serial number %(serial)s is already on another order's part."),
+            field="serials",
+            serial=taken[0],
+        )
     line.serials = " ".join(serials)[:500]
     order.updated_at = utcnow()  # moves the order's version: the page showed other serials
     db.session.flush()
@@ -371,6 +400,10 @@ def after_transition(
                 )
                 line.state = LineState.CONSUMED
     elif target is S.CANCELLED or rule.sets_outcome is Outcome.NOT_REPAIRED:
+        released = False
         for line in lines_of(order):
             if line.state in (LineState.PENDING, LineState.RESERVED):
                 _release(line, order, actor)
+                released = True
+        if released:
+            reprice(order)  # the parts not fitted are no longer part of the order's price

@@ -11,7 +11,7 @@ from ..domain.payments import balance_due, check_payment
 from ..extensions import db
 from ..models import OrderStatusChange, Payment, RepairOrder, User
 from ..models._types import utcnow
-from ..queries.orders import paid_total
+from ..queries.orders import paid_total, payment_totals
 from . import order_lines
 
 # Statuses in which the workshop may still change its findings and the price.
@@ -28,6 +28,7 @@ def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
     """The order as the workflow guards see it (reads the payments total, and the lines unless
     the caller has them already)."""
     pending_parts, missing_serials = order_lines.counts(order, lines)
+    paid, prepaid = payment_totals(order.id)
     return workflow.OrderFacts(
         status=order.status,
         kind=order.kind,
@@ -35,7 +36,8 @@ def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
         approval_limit=order.approval_limit,
         price=order.price,
         outcome=order.outcome,
-        balance_due=balance_due(order.amount_charged, paid_total(order.id)),
+        balance_due=balance_due(order.amount_charged, paid),
+        prepaid=prepaid,
         workshop_in_office=order.workshop.is_inside(order.office_id),
         approved_amount=order.approved_amount,
         pending_parts=pending_parts,

@@ -45,6 +45,8 @@ from .atomic import atomic
 
 # Who may do what with the stock of a location they belong to (admins: everywhere).
 RECEIVERS = frozenset({Role.ADMIN, Role.MANAGER, Role.RECEPTIONIST})
+# Whoever is there when the parcel arrives signs for it, the technician of a small workshop too.
+TRANSFER_RECEIVERS = RECEIVERS | {Role.TECHNICIAN}
 COUNTERS = frozenset({Role.ADMIN, Role.MANAGER})  # write-offs, counts, reversals, minimums
 
 
@@ -326,7 +328,7 @@ def _close(transfer: StockTransfer, status: TransferStatus, actor: User, now: da
 
 @atomic
 def receive_transfer(transfer: StockTransfer, *, actor: User) -> None:
-    _require(actor, transfer.destination, RECEIVERS)
+    _require(actor, transfer.destination, TRANSFER_RECEIVERS)
     now = utcnow()
     _close(transfer, TransferStatus.RECEIVED, actor, now)
     record(

@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError
@@ -86,6 +87,19 @@ def register(app: Flask) -> None:
         code = error.code or 500
         title, detail = HTTP_MESSAGES.get(code, HTTP_MESSAGES[400])
         return render(code, str(title), str(detail))
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error):
+        # Two requests changed the same order at the same moment: the version column let one
+        # through and stopped the other at its flush. Nothing of the second was saved.
+        db.session.rollback()
+        return render(
+            409,
+            gettext("Changed by someone else"),
+            gettext(
+                "Someone else changed this order while you had it open. Check it and try again."
+            ),
+        )
 
     @app.errorhandler(500)
     def server_error(error):

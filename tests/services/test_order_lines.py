@@ -141,9 +141,55 @@ def test_removing_a_line_releases_it_and_reprices(make, db, parts):
     order_lines.remove(order, line, actor=tech)
     assert line.state is LineState.RELEASED and figures(display, here) == (2, 0)
     assert order.price == 50_000
-    with pytest.raises(DomainError, match="instead of clearing it"):
-        order_lines.remove(order, service, actor=tech)  # a quoted order keeps a price
-    assert service.state is LineState.ACTIVE
+    order_lines.remove(order, service, actor=tech)
+    assert order.price == 0  # priced by its lines, even when none is left: never unpriced
+
+
+def test_the_only_fitted_part_can_be_taken_out(make, db, parts):
+    display, _board, here = parts
+    order = make.order(S.DIAGNOSING, price=None, approval_limit=0)
+    tech = make.net.tech
+    line = order_lines.add_part(order, display, 1, actor=tech)
+    orders.change_status(order, S.AWAITING_APPROVAL, actor=tech)
+    orders.change_status(order, S.IN_REPAIR, actor=make.net.reception_a)
+    orders.change_status(order, S.REPAIRED, actor=tech)
+    order_lines.take_out(order, line, actor=tech)
+    db.session.commit()
+    assert (line.state, order.price) == (LineState.RETURNED, 0)
+    assert figures(display, here) == (2, 0)
+
+
+def test_a_declined_repair_drops_the_released_parts_from_its_price(make, db, parts):
+    display, _board, here = parts
+    order = make.order(S.IN_REPAIR, price=None, estimate=100, approval_limit=2_000_000)
+    tech = make.net.tech
+    order_lines.add_service(order, "Diagnostics", 1, 40_000, actor=tech)
+    order_lines.add_part(order, display, 1, actor=tech)
+    assert order.price == 340_000
+    orders.change_status(order, S.TO_OFFICE, actor=tech, note="Customer declined")
+    db.session.commit()
+    assert order.price == 40_000 and figures(display, here) == (2, 0)
+
+
+def test_a_serial_number_goes_into_one_device_only(make, db, parts):
+    _display, board, here = parts
+    stock.receive(board, here, 1, actor=make.net.manager)
+    tech = make.net.tech
+    first = make.order(S.IN_REPAIR, price=None, estimate=100, approval_limit=2_000_000)
+    second = make.order(S.IN_REPAIR, price=None, estimate=100, approval_limit=2_000_000)
+    line = order_lines.add_part(first, board, 1, actor=tech)
+    other = order_lines.add_part(second, board, 1, actor=tech)
+    order_lines.set_serials(first, line, "SN-1", actor=tech)
+    with pytest.raises(DomainError, match="SN-1 is already on another order") as error:
+        order_lines.set_serials(second, other, "SN-1", actor=tech)
+    assert error.value.field == "serials"
+    order_lines.set_serials(second, other, "SN-10", actor=tech)  # a longer serial is another one
+
+
+def test_an_sku_is_found_whatever_its_case(make, db, parts):
+    assert order_lines.find_part(" lcd-1 ").sku == "LCD-1"
+    with pytest.raises(DomainError, match="No part with this SKU"):
+        order_lines.find_part("nope")
 
 
 def test_a_fitted_part_taken_out_goes_back_to_stock(make, db, parts):

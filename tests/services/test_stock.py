@@ -186,3 +186,32 @@ def test_minimum_is_a_setting_not_a_figure(make, db, part, here):
     assert stock.reconcile() == []
     with pytest.raises(StockError):
         stock.set_minimum(part, here, -1, actor=make.net.manager)
+
+
+def test_a_technician_signs_for_parts_arriving_at_the_workshop(make, db, part, here):
+    net = make.net
+    office = stock.location_for(office=net.office_a)
+    stock.receive(part, office, 2, actor=net.reception_a)
+    transfer = stock.send(part, office, here, 2, actor=net.reception_a)
+    with pytest.raises(NotPermitted):
+        stock.cancel_transfer(transfer, actor=net.tech)  # the sender's business
+    stock.receive_transfer(transfer, actor=net.tech)
+    db.session.commit()
+    assert transfer.closed_by_id == net.tech.id and level(part, here).on_hand == 2
+
+
+def test_a_new_office_or_workshop_holds_stock_at_once(make, db):
+    from servicecenter.domain.enums import WorkshopKind
+    from servicecenter.models import Office, StockLocation, Workshop
+
+    make.network()
+    office = Office(code="NEW", name="New office", address="3 New St", hours="9-18")
+    workshop = Workshop(name="New workshop", kind=WorkshopKind.PARTNER)
+    db.session.add_all([office, workshop])
+    db.session.commit()
+    found = db.session.execute(
+        sa.select(StockLocation.office_id, StockLocation.workshop_id).where(
+            sa.or_(StockLocation.office_id == office.id, StockLocation.workshop_id == workshop.id)
+        )
+    ).all()
+    assert sorted(found, key=str) == sorted([(office.id, None), (None, workshop.id)], key=str)

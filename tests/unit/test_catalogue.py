@@ -266,3 +266,15 @@ def test_write_then_read_gives_the_same_parts():
     assert "4500.50,9900.00,6,no,yes" in text
     assert "B-2,Аккумулятор,,0.00,0.01,0,yes,no" in text
     assert [part for _line, part in read_csv(text)] == parts
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens():
+    from servicecenter.domain.catalogue import HEADER, ImportRefused, read_csv
+
+    good = "".join(f"P-{i},Part {i},,1,1,0,no,yes\n" for i in range(3, 50))
+    text = ",".join(HEADER) + '\nP-1,Part 1,,1,1,0,no,yes\nP-2,Part 2,"iPhone 12,1,1,0,no,yes\n'
+    with pytest.raises(ImportRefused) as refused:
+        read_csv(text + good)
+    [problem] = refused.value.errors
+    assert problem.line == 3
+    assert "quotation mark opened here is never closed" in problem.template

@@ -638,3 +638,18 @@ def test_a_staff_login_with_the_right_password_still_works_after_garbage(client,
     client.post("/login", data={"username": "\x00", "password": "\x00"})
     response = client.post("/login", data={"username": "tech", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_two_changes_of_one_order_at_the_same_moment_get_a_message_not_a_500(make_app):
+    """The version column stops the second of two simultaneous flushes (StaleDataError)."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    other = make_app()
+
+    def collide():
+        raise StaleDataError("UPDATE statement on table 'repair_orders' expected to update 1 row")
+
+    other.add_url_rule("/collide", view_func=collide)
+    response = other.test_client().get("/collide")
+    assert response.status_code == 409
+    assert "Someone else changed this order" in response.get_data(as_text=True)

@@ -186,7 +186,7 @@ def test_a_part_short_in_stock_waits_with_a_warning(client, make, login_as, fres
 def test_lines_price_the_order_and_the_page_shows_the_totals(
     client, make, login_as, fresh, part, db
 ):
-    order = make.order(S.DIAGNOSING, price=500_000, approval_limit=2_000_000)
+    order = make.order(S.DIAGNOSING, price=500_000, approval_limit=2_000_000, prepayment=100_000)
     login_as(make.net.tech)
     assert 'id="price" inputmode="decimal" name="price"' in page_of(client, order)
     assert add_service(client, order, "Cleaning", quantity="2", price="150").status_code == 302
@@ -199,7 +199,9 @@ def test_lines_price_the_order_and_the_page_shows_the_totals(
     assert text_of(html, "total-labour") == "5,300.00 RUB"
     assert text_of(html, "total-parts") == "3,000.00 RUB"
     assert text_of(html, "total-lines") == "8,300.00 RUB"
-    assert text_of(html, "total-balance") == "8,300.00 RUB"
+    assert text_of(html, "total-prepaid") == "1,000.00 RUB"
+    assert text_of(html, "total-paid") == "1,000.00 RUB"
+    assert text_of(html, "total-balance") == "7,300.00 RUB"
     assert "PORT-USB-C" in html and "Broken connector" in html  # the carried line's text
     # The findings form no longer offers a price that would be ignored.
     assert 'name="price"' not in html
@@ -485,3 +487,14 @@ def test_the_repair_can_start_once_the_stock_covers_the_waiting_parts(
     fresh()
     assert only_line(db, order).state is LineState.RESERVED
     assert (level(make, part).on_hand, level(make, part).reserved) == (3, 3)
+
+
+def test_the_add_part_form_suggests_what_the_workshop_has(client, make, login_as, part, db):
+    order = make.order(S.DIAGNOSING)
+    login_as(make.net.tech)
+    html = page_of(client, order)
+    assert 'list="parts-in-stock"' in html
+    assert '<option value="PORT-USB-C">USB-C charging port · available: 2</option>' in html
+    elsewhere = make.order(S.DIAGNOSING, workshop=make.net.other)
+    login_as(make.net.tech_other)  # another workshop holds none of it
+    assert '<option value="PORT-USB-C">' not in page_of(client, elsewhere)

@@ -18,6 +18,7 @@ from ...domain.payments import balance_due
 from ...domain.stock import LineKind, LineState
 from ...domain.warranty import days_left, legal_deadline
 from ...extensions import db
+from ...queries import stock as stock_queries
 from ...queries.network import list_offices, list_workshops
 from ...queries.orders import get_order_for, list_orders
 from ...services import documents as document_service
@@ -134,6 +135,7 @@ def _lines_context(order, lines, part_form, service_form, line_form, serials_for
         labour_total=sum(line.total for line in live if line.kind is LineKind.SERVICE),
         parts_total=sum(line.total for line in live if line.kind is LineKind.PART),
         may_edit_lines=may_edit,
+        in_stock=stock_queries.available_at_workshop(order.workshop_id) if may_edit else [],
         may_take_out=workshop and order.status is OrderStatus.REPAIRED,
         part_form=(part_form or PartLineForm(formdata=None, prefix="part", version=version))
         if may_edit

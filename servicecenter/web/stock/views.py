@@ -38,6 +38,7 @@ def stock_context():
     return {
         "stock_labels": labels,
         "may_receive": current_user.role in RECEIVERS,
+        "may_sign_for": current_user.role in stock_service.TRANSFER_RECEIVERS,
         "may_count": current_user.role in COUNTERS,
         "location_label": location_label,
     }
@@ -358,9 +359,9 @@ def transfers():
     return _render_transfers()
 
 
-def _close_transfer(transfer_id: int, close, done_message: str):
+def _close_transfer(transfer_id: int, close, done_message: str, roles=RECEIVERS):
     transfer = queries.get_transfer_for(current_user, transfer_id) or abort(404)
-    _require_role(RECEIVERS)
+    _require_role(roles)
     form = ButtonForm()
     if form.validate_on_submit():
         try:
@@ -378,7 +379,10 @@ def _close_transfer(transfer_id: int, close, done_message: str):
 @roles_required(*STAFF)
 def receive_transfer(transfer_id: int):
     return _close_transfer(
-        transfer_id, stock_service.receive_transfer, gettext("The transfer was received.")
+        transfer_id,
+        stock_service.receive_transfer,
+        gettext("The transfer was received."),
+        roles=stock_service.TRANSFER_RECEIVERS,
     )
 
 
