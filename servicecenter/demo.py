@@ -7,6 +7,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+import sqlalchemy as sa
+
 from .domain import workflow
 from .domain.catalogue import PartData
 from .domain.contact import luhn_check_digit
@@ -20,9 +22,10 @@ from .domain.enums import (
     Role,
     WorkshopKind,
 )
+from .domain.stock import LineState
 from .extensions import db
-from .models import Office, RepairOrder, User, Workshop
-from .services import catalogue, intake, orders, stock, users
+from .models import Office, Part, RepairOrder, StockLevel, User, Workshop
+from .services import catalogue, intake, order_lines, orders, stock, users
 from .services.clock import local_date
 
 S = OrderStatus
@@ -518,6 +521,7 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
     _repeat_visits(network, rng, today)
     # After the orders, so that the catalogue does not change the orders a seed makes.
     _catalogue(network, rng)
+    _parts_on_open_orders(network, rng)
     db.session.flush()
     return network
 
@@ -564,6 +568,45 @@ def _catalogue(network: Network, rng: random.Random) -> None:
     for part in parts:
         if part.sku in RETIRED:
             catalogue.set_active(part, False, actor=admin)
+
+
+def _parts_on_open_orders(network: Network, rng: random.Random) -> None:
+    """Parts on some orders still at the workshop: reserved for warranty repairs and repairs
+    under way, waiting for the approval on paid ones being diagnosed."""
+    open_orders = db.session.execute(
+        sa.select(RepairOrder)
+        .where(
+            RepairOrder.status.in_(
+                [OrderStatus.DIAGNOSING, OrderStatus.AWAITING_PARTS, OrderStatus.IN_REPAIR]
+            )
+        )
+        .order_by(RepairOrder.id)
+    ).scalars()
+    for order in open_orders:
+        paid = not order.kind.is_free
+        if paid and order.status is not OrderStatus.DIAGNOSING or rng.random() < 0.3:
+            continue  # a dearer paid repair under way would need a new approval
+        place = stock.location_for(workshop=order.workshop)
+        available = (
+            db.session.execute(
+                sa.select(Part)
+                .join(StockLevel, StockLevel.part_id == Part.id)
+                .where(
+                    StockLevel.location_id == place.id,
+                    StockLevel.on_hand - StockLevel.reserved > 0,
+                    Part.active.is_(True),
+                )
+                .order_by(Part.sku)
+            )
+            .scalars()
+            .all()
+        )
+        if not available:
+            continue
+        tech = network.technician_of(order.workshop)
+        line = order_lines.add_part(order, rng.choice(available), 1, actor=tech)
+        if line.part.serial_tracked and line.state is LineState.RESERVED:
+            order_lines.set_serials(order, line, f"SN{rng.randrange(10**7, 10**8)}", actor=tech)
 
 
 def _repeat_visits(network: Network, rng: random.Random, today: date) -> None:

@@ -8,7 +8,17 @@ import sqlalchemy as sa
 from servicecenter import create_app
 from servicecenter.config import ConfigError
 from servicecenter.domain.enums import OrderStatus
-from servicecenter.models import Customer, Device, OrderStatusChange, RepairOrder, User
+from servicecenter.domain.stock import LineState
+from servicecenter.models import (
+    Customer,
+    Device,
+    OrderLine,
+    OrderStatusChange,
+    Part,
+    RepairOrder,
+    User,
+)
+from servicecenter.services import stock
 
 TODAY = "2026-11-23"
 
@@ -48,6 +58,12 @@ def test_seed_demo_builds_the_network_with_orders_in_every_status(app, db):
         sa.select(sa.func.count()).where(OrderStatusChange.from_status.is_(None))
     )
     assert first_changes == db.session.scalar(sa.select(sa.func.count(RepairOrder.id)))
+    # stock to work with: parts reserved on repairs and waiting on quotes, and a ledger that
+    # agrees with the cached levels
+    states = set(db.session.scalars(sa.select(OrderLine.state).distinct()))
+    assert {LineState.RESERVED, LineState.PENDING} <= states
+    assert db.session.scalar(sa.select(sa.func.count(Part.id))) >= 40
+    assert stock.reconcile() == []
 
     before = fingerprint(db)
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])

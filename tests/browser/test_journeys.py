@@ -358,8 +358,11 @@ def test_technician_fits_a_part_from_stock(page, make, log_in, db, screenshot):
     expect(page.locator("#balance")).to_have_text("3,000.00 RUB")
     screenshot("order-lines-fitted")
 
-    # The workshop's stock: one left on hand, and the order's consumption in the ledger.
-    page.goto("/stock")
+    # The order's consumption in the ledger, then the workshop's stock: one left on hand.
+    page.get_by_role("link", name="Stock movements of this order").click()
+    ledger = page.locator("table", has_text="PORT-USB-C").first
+    expect(ledger.locator("tbody tr")).to_have_count(2)
+    page.get_by_role("link", name="Stock", exact=True).click()
     levels = page.locator("table", has_text="PORT-USB-C").first
     assert column_of(page, levels, "PORT-USB-C", "On hand") == "1"
     page.goto(f"/stock/ledger?order={order.number}")

@@ -379,11 +379,11 @@ def test_refusals_of_reversal_and_transfers_are_explained(
     login_as(net.manager)
     before = database_snapshot()
     refused(
-        client.post(f"/stock/movements/{write_off.id}/reverse"),
+        client.post(f"/stock/movements/{write_off.id}/reverse", data={"note": "again"}),
         "This movement has already been reversed.",
     )
     refused(
-        client.post(f"/stock/movements/{sent}/reverse"),
+        client.post(f"/stock/movements/{sent}/reverse", data={"note": "undo"}),
         "Only receipts, write-offs and adjustments are corrected by a reversal.",
     )
     refused(
@@ -501,9 +501,17 @@ def test_receipt_transfer_write_off_count_and_reversal_through_the_ui(
     ledger = client.get("/stock/ledger").get_data(as_text=True)
     row = ledger[ledger.index(f'id="movement-{written_off}"') :]
     assert "reverse-form" in row[: row.index("</tr>")]
-    response = client.post(f"/stock/movements/{written_off}/reverse")
+    refused(client.post(f"/stock/movements/{written_off}/reverse"), "Say why it is reversed.")
+    assert figures(lcd, remote) == (7, 0, 0)
+    response = client.post(
+        f"/stock/movements/{written_off}/reverse", data={"note": "found on the shelf"}
+    )
     assert response.status_code == 302
     assert figures(lcd, remote) == (8, 0, 0)
+    note = db.session.scalar(
+        sa.select(StockMovement.note).where(StockMovement.reverses_id == written_off)
+    )
+    assert note == "found on the shelf"
     ledger = client.get("/stock/ledger").get_data(as_text=True)
     row = ledger[ledger.index(f'id="movement-{written_off}"') :]
     assert "Reversed" in row[: row.index("</tr>")]
@@ -512,7 +520,7 @@ def test_receipt_transfer_write_off_count_and_reversal_through_the_ui(
     # Reversing the receipt would take 10 of 8: refused with the reason, nothing written.
     before = database_snapshot()
     refused(
-        client.post(f"/stock/movements/{receipt.id}/reverse"),
+        client.post(f"/stock/movements/{receipt.id}/reverse", data={"note": "wrong"}),
         "Only 8 of this part available here.",
     )
     assert database_snapshot() == before

@@ -168,3 +168,11 @@ class MinimumForm(ActionForm):
 
 class ButtonForm(FlaskForm):
     """A button that posts nothing but the CSRF token (reverse, receive, cancel)."""
+
+
+class ReverseForm(FlaskForm):
+    """Correcting a movement says why: the ledger keeps the reason with the reversal."""
+
+    note = TrimmedStringField(
+        _l("Reason"), validators=[DataRequired(_l("Say why it is reversed.")), Length(max=300)]
+    )

@@ -23,6 +23,7 @@ from .forms import (
     LevelFilterForm,
     MinimumForm,
     ReceiveForm,
+    ReverseForm,
     TransferForm,
     WriteOffForm,
 )
@@ -322,10 +323,13 @@ def ledger():
 def reverse(movement_id: int):
     movement = queries.get_movement_for(current_user, movement_id) or abort(404)
     _require_role(COUNTERS)
-    form = ButtonForm()
-    if form.validate_on_submit():
+    form = ReverseForm()
+    if not form.validate_on_submit():
+        for message in form.note.errors or [gettext("The form expired. Please try again.")]:
+            flash(message, "danger")
+    else:
         try:
-            stock_service.reverse(movement, actor=current_user)
+            stock_service.reverse(movement, actor=current_user, note=form.note.data)
         except DomainError as error:
             flash(message_of(error), "danger")
         else:
