@@ -53,7 +53,7 @@ seed: db-upgrade fonts
 	$(FLASK) seed-demo --if-empty
 
 run: seed
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The browser tests drive the Chromium of Debian's package; install it when we can (root).
 browser:

@@ -601,10 +601,17 @@ def _parts_on_open_orders(network: Network, rng: random.Random) -> None:
             .scalars()
             .all()
         )
-        if not available:
-            continue
+        device = order.device
+        fitting = [
+            part
+            for part in available
+            if device.model.lower() in part.compatible.lower()
+            or device.model.lower() in part.name.lower()
+        ]
+        if not fitting:
+            continue  # no part in this workshop fits this device
         tech = network.technician_of(order.workshop)
-        line = order_lines.add_part(order, rng.choice(available), 1, actor=tech)
+        line = order_lines.add_part(order, rng.choice(fitting), 1, actor=tech)
         if line.part.serial_tracked and line.state is LineState.RESERVED:
             order_lines.set_serials(order, line, f"SN{rng.randrange(10**7, 10**8)}", actor=tech)
 

@@ -76,6 +76,11 @@ def within_approval_limit(facts: OrderFacts, _request: Request) -> str | None:
     if facts.quote is None:
         return N_("The price is not known yet: ask the customer to approve a quote first.")
     if facts.quote > facts.allowed_amount:
+        if facts.price is None:
+            return N_(
+                "The estimate exceeds what the customer allowed: enter the price and ask for "
+                "approval."
+            )
         return N_("The price exceeds what the customer allowed: ask for approval first.")
     return None
 

@@ -10,11 +10,12 @@ from .base import CONTENT_WIDTH, Writer, fields_table, header, lines_table, sign
 
 def pages(writer: Writer, number: str) -> list[list[Flowable]]:
     snap, _ = writer.snapshot, writer._
-    parts = [
+    # Every priced line, services too: the act states what the amount below was paid for.
+    rows = [
         [line.description, line.serial or "—", str(line.quantity), writer.money(line.total)]
         for line in snap.lines
-        if line.serial or line.warranty_days is not None
     ]
+    fitted = any(line.serial or line.warranty_days is not None for line in snap.lines)
     story = [
         *header(writer, _("Completion act"), number),
         fields_table(
@@ -42,18 +43,18 @@ def pages(writer: Writer, number: str) -> list[list[Flowable]]:
                 (_("Result"), snap.outcome_label),
             ]
         ),
-        text(_("Parts used"), "section"),
+        text(_("Work and parts"), "section"),
     ]
-    if parts:
+    if rows:
         story.append(
             lines_table(
                 writer,
-                parts,
-                [_("Part"), _("Serial"), _("Qty"), _("Total")],
+                rows,
+                [_("Work or part"), _("Serial"), _("Qty"), _("Total")],
                 [CONTENT_WIDTH - 85 * mm, 40 * mm, 15 * mm, 30 * mm],
             )
         )
-    else:
+    if not fitted:
         story.append(text(_("No parts were fitted.")))
     story += [
         text(_("Payment"), "section"),

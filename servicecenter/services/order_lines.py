@@ -309,7 +309,7 @@ def set_serials(
         raise DomainError(N_("Serial numbers are recorded before the part is fitted."))
     if len(serials) != line.quantity:
         raise DomainError(
-            N_("Enter %(count)s serial numbers, one per part fitted."),
+            N_("Enter one serial number per part fitted: %(count)s in all."),
             field="serials",
             count=line.quantity,
         )

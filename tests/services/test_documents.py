@@ -293,7 +293,9 @@ def test_the_completion_act_and_warranty_slip_name_the_parts_and_their_serials(
     completion = pdf_text(issue(make, order, DocumentKind.COMPLETION))
     assert "DSP-000123, DSP-000124" in completion
     assert "Fuse 2 A" in completion and "No parts were fitted" not in completion
-    assert "Broken connector" not in completion.split("Parts used")[1]  # labour is no part
+    # The service lines are listed too: the act says what the whole amount was paid for.
+    listed = completion.split("Work and parts")[1].split("Payment")[0]
+    assert "Broken connector" in listed  # the labour line carried from the typed price
     slip = pdf_text(issue(make, order, DocumentKind.WARRANTY))
     start = local_date(order.collected_at)
     labour_end = start + timedelta(days=app.config["REPAIR_WARRANTY_DAYS"])

@@ -108,7 +108,9 @@ def test_serials_are_recorded_before_the_repair_is_finished(make, db, parts):
     line = order_lines.add_part(order, board, 1, actor=tech)
     with pytest.raises(IllegalTransition, match="serial numbers"):
         orders.change_status(order, S.REPAIRED, actor=tech)
-    with pytest.raises(DomainError, match="Enter 1 serial numbers") as error:
+    with pytest.raises(
+        DomainError, match="Enter one serial number per part fitted: 1 in all."
+    ) as error:
         order_lines.set_serials(order, line, "A1 A2", actor=tech)
     assert error.value.field == "serials"
     order_lines.set_serials(order, line, " SN-77 ", actor=tech)

@@ -476,7 +476,7 @@ def test_a_refused_registration_keeps_the_phone_in_the_search_box(client, desk, 
 # --- stale forms -----------------------------------------------------------------------------
 
 VERSION_OF_STATUS_FORM = re.compile(
-    r'action="/orders/[^"]+/status".*?name="version" type="hidden" value="(\d+)"', re.S
+    r'action="/orders/[^"]+/status(?:#[^"]*)?".*?name="version" type="hidden" value="(\d+)"', re.S
 )
 
 

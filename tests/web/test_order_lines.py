@@ -277,7 +277,11 @@ def test_serial_numbers_are_required_before_the_repair_is_finished(
     before = database_snapshot()
     refused(post_status(client, order, "repaired"), "Enter the serial numbers of the parts fitted")
     field = f"line-{line.id}-serials"
-    refused(post_serials(client, order, line, "SN-1"), "Enter 2 serial numbers", field)
+    refused(
+        post_serials(client, order, line, "SN-1"),
+        "Enter one serial number per part fitted: 2 in all.",
+        field,
+    )
     refused(post_serials(client, order, line, "SN-1 SN-1"), "entered twice", field)
     refused(post_serials(client, order, line, ""), "This field is required.", field)
     assert database_snapshot() == before

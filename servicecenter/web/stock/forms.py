@@ -79,7 +79,7 @@ class LedgerFilterForm(FlaskForm):
     location = SelectField(_l("Location"), coerce=optional_int, choices=[])
     order = TrimmedStringField(_l("Order number"), validators=[Optional(), Length(max=30)])
     date_from = DateField(_l("From"), validators=[Optional(), DateWithin(past_days=365 * 50)])
-    date_to = DateField(_l("To"), validators=[Optional(), DateWithin(future_days=365 * 50)])
+    date_to = DateField(_l("Until"), validators=[Optional(), DateWithin(future_days=365 * 50)])
 
     def to_filter(self) -> LedgerFilter:
         """The filter the form describes; fields that did not validate are left out."""
