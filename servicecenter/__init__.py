@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
         documents,
         intake,
         main,
+        network,
         orders,
         parts,
         status,
@@ -83,6 +84,19 @@ def _register_blueprints(app: Flask) -> None:
         workshop,
     )
 
-    modules = (main, auth, intake, orders, documents, workshop, stock, status, api, admin, parts)
+    modules = (
+        main,
+        auth,
+        intake,
+        orders,
+        documents,
+        workshop,
+        stock,
+        status,
+        api,
+        admin,
+        parts,
+        network,
+    )
     for module in modules:
         app.register_blueprint(module.bp)

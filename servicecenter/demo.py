@@ -24,7 +24,7 @@ from .domain.enums import (
 )
 from .domain.stock import LineState
 from .extensions import db
-from .models import Office, Part, RepairOrder, StockLevel, User, Workshop
+from .models import Office, Part, RepairOrder, StockLevel, User, Workshop, WorkshopContract
 from .services import catalogue, intake, order_lines, orders, stock, users
 from .services.clock import local_date
 
@@ -289,7 +289,7 @@ class Network:
         )
 
 
-def build_network() -> Network:
+def build_network(today: date) -> Network:
     msk = Office(
         code="MSK",
         name="Москва, Тверская",
@@ -338,6 +338,41 @@ def build_network() -> Network:
     db.session.add_all([central, fixpro, north])
     db.session.flush()
     stock.ensure_locations()
+    # Contracts around the demo's day: FixPro takes phones, tablets and laptops of the usual
+    # brands; the northern partner anything, under a renewed contract (the old one expired).
+    start = date(today.year - 3, 1, 1)
+    db.session.add_all(
+        [
+            WorkshopContract(
+                workshop_id=fixpro.id,
+                number=f"ФП-{start.year}/17",
+                starts_on=start,
+                ends_on=date(today.year + 1, 12, 31),
+                categories="laptop,phone,tablet",
+                brands="Apple, Samsung, Xiaomi, Lenovo, ASUS",
+                turnaround_days=7,
+                labour_share_percent=60,
+            ),
+            WorkshopContract(
+                workshop_id=north.id,
+                number=f"СС-{start.year - 2}/3",
+                starts_on=date(start.year - 2, 1, 1),
+                ends_on=date(start.year - 1, 12, 31),
+                categories=",".join(category.value for category in DeviceCategory),
+                turnaround_days=12,
+                labour_share_percent=55,
+            ),
+            WorkshopContract(
+                workshop_id=north.id,
+                number=f"СС-{start.year}/8",
+                starts_on=start,
+                ends_on=date(today.year + 1, 12, 31),
+                categories=",".join(category.value for category in DeviceCategory),
+                turnaround_days=10,
+                labour_share_percent=50,
+            ),
+        ]
+    )
     people = [
         ("admin", "Администратор сети", Role.ADMIN, None, None),
         ("reception", "Ольга Приёмщикова", Role.RECEPTIONIST, msk, None),
@@ -441,7 +476,7 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
     rng = random.Random(seed_value)
     today = today or local_date()
     now = datetime.combine(today, time(9, 0), tzinfo=UTC)
-    network = build_network()
+    network = build_network(today)
     walker = _Walker(network, rng, now)
 
     customers = []

@@ -178,3 +178,21 @@ TRANSFER_STATUS = {
     TransferStatus.RECEIVED: _l("Received"),
     TransferStatus.CANCELLED: _l("Cancelled"),
 }
+
+
+# A partner's contract as of today (the network admin's pages), and the colour of its badge.
+CONTRACT_STATUS = {
+    "in_force": _l("In force"),
+    "not_started": _l("Not started"),
+    "expired": _l("Expired"),
+    "suspended": _l("Suspended"),
+    "none": _l("No contract in force"),
+}
+
+CONTRACT_STATUS_COLOUR = {
+    "in_force": "success",
+    "not_started": "info",
+    "expired": "danger",
+    "suspended": "warning",
+    "none": "danger",
+}

@@ -16,7 +16,15 @@ from servicecenter.domain.enums import (
     WorkshopKind,
 )
 from servicecenter.extensions import db
-from servicecenter.models import Customer, Device, Office, RepairOrder, User, Workshop
+from servicecenter.models import (
+    Customer,
+    Device,
+    Office,
+    RepairOrder,
+    User,
+    Workshop,
+    WorkshopContract,
+)
 from servicecenter.services import intake, orders, stock, users
 
 S = OrderStatus
@@ -101,6 +109,19 @@ class Factory:
         )
         db.session.add_all([remote, other, in_office])
         db.session.flush()
+        # The partners work under contracts in force for years around today.
+        for number, partner in (("C-REMOTE", remote), ("C-OTHER", other)):
+            db.session.add(
+                WorkshopContract(
+                    workshop_id=partner.id,
+                    number=number,
+                    starts_on=date(2020, 1, 1),
+                    ends_on=date(2099, 12, 31),
+                    categories=",".join(category.value for category in DeviceCategory),
+                    turnaround_days=partner.turnaround_days,
+                    labour_share_percent=60,
+                )
+            )
         stock.ensure_locations()
 
         def user(login, role, office=None, workshop=None):

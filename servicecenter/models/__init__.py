@@ -2,7 +2,7 @@
 
 from .customer import Customer, Device
 from .document import Document, OfficeText
-from .network import Office, Workshop
+from .network import Office, Workshop, WorkshopContract
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
 from .stock import OrderLine, Part, StockLevel, StockLocation, StockMovement, StockTransfer
 from .user import User
@@ -25,4 +25,5 @@ __all__ = [
     "StockTransfer",
     "User",
     "Workshop",
+    "WorkshopContract",
 ]

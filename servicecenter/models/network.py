@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.enums import WorkshopKind
+from ..domain.contracts import Terms, split_brands
+from ..domain.enums import DeviceCategory, WorkshopKind
 from ..extensions import db
 from ._types import enum_column
 
@@ -50,3 +53,50 @@ class Workshop(db.Model):
 
     def __repr__(self) -> str:
         return f"<Workshop {self.name}>"
+
+
+class WorkshopContract(db.Model):
+    """A partner workshop's contract. One workshop has at most one active contract on any day
+    (services.network checks it); an order can be routed there only while one is in force."""
+
+    __tablename__ = "workshop_contracts"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on >= starts_on", name="contract_dates_in_order"),
+        sa.CheckConstraint(
+            "labour_share_percent BETWEEN 0 AND 100", name="contract_share_is_a_percentage"
+        ),
+        sa.Index("ix_workshop_contracts_workshop", "workshop_id", "starts_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id"))
+    number: Mapped[str] = mapped_column(sa.String(40))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    # Device categories, comma-separated values of DeviceCategory.
+    categories: Mapped[str] = mapped_column(sa.String(200))
+    # Brands, comma-separated; empty means every brand of the categories.
+    brands: Mapped[str] = mapped_column(sa.String(500), default="")
+    turnaround_days: Mapped[int] = mapped_column(default=7)
+    labour_share_percent: Mapped[int] = mapped_column(default=50)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    workshop: Mapped[Workshop] = relationship()
+
+    @property
+    def terms(self) -> Terms:
+        return Terms(
+            number=self.number,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            categories=frozenset(
+                DeviceCategory(value) for value in self.categories.split(",") if value
+            ),
+            brands=split_brands(self.brands),
+            turnaround_days=self.turnaround_days,
+            labour_share_percent=self.labour_share_percent,
+            active=self.active,
+        )
+
+    def __repr__(self) -> str:
+        return f"<WorkshopContract {self.number}>"

@@ -41,6 +41,8 @@ class RepairOrder(db.Model):
         sa.Index("ix_repair_orders_office_received", "office_id", "received_at", "id"),
         sa.Index("ix_repair_orders_received", "received_at", "id"),
         sa.Index("ix_repair_orders_status_received", "status", "received_at", "id"),
+        # the workshops' recent on-time record (routing suggestions, partner figures)
+        sa.Index("ix_repair_orders_workshop_ready", "workshop_id", "ready_at"),
         sa.CheckConstraint("estimate IS NULL OR estimate >= 0", name="estimate_not_negative"),
         sa.CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
     )
@@ -90,6 +92,9 @@ class RepairOrder(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     promised_date: Mapped[date]
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whether it was ready by the promised date (set once, when it becomes ready): the workshops'
+    # on-time record is an average of this, with no date arithmetic per database.
+    ready_on_time: Mapped[bool | None]
     collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

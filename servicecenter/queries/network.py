@@ -1,25 +1,13 @@
-"""Reading offices and workshops."""
+"""Reading offices, workshops and partner contracts."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
-from ..domain.enums import WorkshopKind
 from ..extensions import db
-from ..models import Office, Workshop
-
-
-def list_workshops_for_intake(office_id: int | None) -> list[Workshop]:
-    """Active workshops, the one inside this office first, then our own, then partners."""
-    in_this_office = sa.case((Workshop.in_office_id == office_id, 0), else_=1)
-    own_first = sa.case((Workshop.kind == WorkshopKind.OWN, 0), else_=1)
-    return list(
-        db.session.execute(
-            sa.select(Workshop)
-            .where(Workshop.active.is_(True))
-            .order_by(in_this_office, own_first, Workshop.name)
-        ).scalars()
-    )
+from ..models import Office, Workshop, WorkshopContract
 
 
 def get_workshop(workshop_id: int) -> Workshop | None:
@@ -36,3 +24,21 @@ def list_offices() -> list[Office]:
 
 def list_workshops() -> list[Workshop]:
     return list(db.session.execute(sa.select(Workshop).order_by(Workshop.name)).scalars())
+
+
+def get_contract(contract_id: int) -> WorkshopContract | None:
+    if not 0 < contract_id < 2**63:  # an id typed into an address can be any size
+        return None
+    return db.session.get(WorkshopContract, contract_id)
+
+
+def current_contracts(today: date) -> dict[int, WorkshopContract]:
+    """Per partner workshop, the contract in force today, else its latest (to say why not).
+    One query for the whole network."""
+    found: dict[int, WorkshopContract] = {}
+    for contract in db.session.execute(sa.select(WorkshopContract)).scalars():
+        best = found.get(contract.workshop_id)
+        key = (contract.terms.in_force(today), contract.starts_on)
+        if best is None or key > (best.terms.in_force(today), best.starts_on):
+            found[contract.workshop_id] = contract
+    return found

@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..models._types import utcnow
 from ..queries.customers import as_earlier_orders, device_history
+from . import network
 from .clock import local_date, local_zone
 
 
@@ -186,6 +187,7 @@ def receive_device(
         raise DomainError(N_("This device belongs to another customer."))
     if not workshop.active:
         raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
+    network.check_routable(workshop, today)
     suggestion, history = assess_device(device, today=today)
     warranty.check_kind(
         data.kind,

@@ -13,6 +13,7 @@ from ..models import OrderStatusChange, Payment, RepairOrder, User
 from ..models._types import utcnow
 from ..queries.orders import paid_total, payment_totals
 from . import order_lines
+from .clock import local_date
 
 # Statuses in which the workshop may still change its findings and the price.
 WORK_EDITABLE = (
@@ -83,6 +84,7 @@ def change_status(
         order.approved_amount = order.price
     if target is OrderStatus.READY:
         order.ready_at = now
+        order.ready_on_time = local_date(now) <= order.promised_date
     elif target is OrderStatus.COLLECTED:
         order.collected_at = now
     if (

@@ -51,6 +51,9 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         "line_id": 1,
         "transfer_id": 1,
         "movement_id": 1,
+        # Network pages: admin only, the role check comes before any lookup.
+        "workshop_id": 1,
+        "contract_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -15,8 +15,10 @@ from wtforms import SelectChoice
 from ...domain.enums import Role
 from ...domain.errors import DomainError
 from ...extensions import db
+from ...models._types import utcnow
 from ...queries import customers as customer_queries
-from ...queries.network import get_workshop, list_workshops_for_intake
+from ...queries import routing
+from ...queries.network import get_workshop
 from ...services import intake
 from ...services.clock import local_date
 from ..access import roles_required
@@ -54,14 +56,35 @@ def _assessment(device):
     return suggestion, history, intake.eligible_originals(history, today=today)
 
 
-def _order_form(suggestion, originals, formdata=None) -> OrderForm:
+def _routes(device) -> list[routing.Suggestion]:
+    return routing.suggest(
+        office_id=current_user.office_id,
+        category=device.category,
+        brand=device.brand,
+        today=local_date(),
+        now=utcnow(),
+    )
+
+
+def _order_form(suggestion, originals, routes, formdata=None) -> OrderForm:
     form = (
         OrderForm(formdata=formdata)
         if formdata is not None
         else OrderForm(kind=suggestion.kind.value)
     )
-    workshops = list_workshops_for_intake(current_user.office_id)
-    form.workshop_id.choices = [SelectChoice(w.id, w.name) for w in workshops]
+    # Best first; a partner without a contract in force is listed but cannot be chosen.
+    form.workshop_id.choices = [
+        SelectChoice(
+            route.workshop.id,
+            route.workshop.name,
+            render_kw={"disabled": True} if route.refusal else {},
+        )
+        for route in routes
+    ]
+    if formdata is None:
+        form.workshop_id.data = next(
+            (route.workshop.id for route in routes if route.refusal is None), None
+        )
     form.original_order_id.choices = [SelectChoice(0, "—")] + [
         SelectChoice(o.id, f"{o.number} · {o.received_at:%Y-%m-%d}") for o in originals
     ]
@@ -89,11 +112,13 @@ def _render(customer=None, device=None, *, customer_form=None, device_form=None,
         context["device_form"] = device_form or DeviceForm(serial=serial)
     else:
         suggestion, history, originals = _assessment(device)
+        routes = _routes(device)
         context.update(
             suggestion=suggestion,
             history=history,
             originals=originals,
-            order_form=order_form or _order_form(suggestion, originals),
+            routes=routes,
+            order_form=order_form or _order_form(suggestion, originals, routes),
         )
     return render_template("intake/index.html", **context)
 
@@ -142,7 +167,7 @@ def create_order(customer_id: int, device_id: int):
     customer = customer_queries.get_customer(customer_id) or abort(404)
     device = _owned_device(customer, device_id)
     suggestion, _history, originals = _assessment(device)
-    form = _order_form(suggestion, originals, formdata=request.form)
+    form = _order_form(suggestion, originals, _routes(device), formdata=request.form)
     if form.validate_on_submit():
         try:
             order = intake.receive_device(
