@@ -22,6 +22,18 @@ from ..models import Office, User, Workshop, WorkshopContract
 from .atomic import atomic
 
 
+def _apply(model, instance, fields: dict):
+    """Create the row from `fields`, or change the existing one to them; flushed."""
+    if instance is None:
+        instance = model(**fields)
+        db.session.add(instance)
+    else:
+        for name, value in fields.items():
+            setattr(instance, name, value)
+    db.session.flush()
+    return instance
+
+
 def _require_admin(actor: User) -> None:
     if actor.role is not Role.ADMIN:
         raise NotPermitted(N_("Only an administrator changes the network."))
@@ -75,15 +87,7 @@ def _office_fields(data: OfficeData, office: Office | None) -> dict:
 def save_office(data: OfficeData, *, actor: User, office: Office | None = None) -> Office:
     """Create an office (its stock location comes with it) or change one."""
     _require_admin(actor)
-    fields = _office_fields(data, office)
-    if office is None:
-        office = Office(**fields)
-        db.session.add(office)
-    else:
-        for name, value in fields.items():
-            setattr(office, name, value)
-    db.session.flush()
-    return office
+    return _apply(Office, office, _office_fields(data, office))
 
 
 # --- workshops ------------------------------------------------------------------------------
@@ -129,14 +133,7 @@ def save_workshop(data: WorkshopData, *, actor: User, workshop: Workshop | None 
         "turnaround_days": data.turnaround_days,
         "active": data.active,
     }
-    if workshop is None:
-        workshop = Workshop(**fields)
-        db.session.add(workshop)
-    else:
-        for field_name, value in fields.items():
-            setattr(workshop, field_name, value)
-    db.session.flush()
-    return workshop
+    return _apply(Workshop, workshop, fields)
 
 
 # --- contracts ------------------------------------------------------------------------------
@@ -204,14 +201,7 @@ def save_contract(
         "labour_share_percent": terms.labour_share_percent,
         "active": terms.active,
     }
-    if contract is None:
-        contract = WorkshopContract(workshop_id=workshop.id, **fields)
-        db.session.add(contract)
-    else:
-        for name, value in fields.items():
-            setattr(contract, name, value)
-    db.session.flush()
-    return contract
+    return _apply(WorkshopContract, contract, {"workshop_id": workshop.id, **fields})
 
 
 def contract_in_force(workshop: Workshop, today: date) -> WorkshopContract | None:
