@@ -504,9 +504,11 @@ def test_receipt_transfer_write_off_count_and_reversal_through_the_ui(
     refused(client.post(f"/stock/movements/{written_off}/reverse"), "Say why it is reversed.")
     assert figures(lcd, remote) == (7, 0, 0)
     response = client.post(
-        f"/stock/movements/{written_off}/reverse", data={"note": "found on the shelf"}
+        f"/stock/movements/{written_off}/reverse",
+        data={"note": "found on the shelf", "next": "/stock/ledger?sku=LCD-1"},
     )
     assert response.status_code == 302
+    assert response.headers["Location"].endswith("/stock/ledger?sku=LCD-1")  # filter kept
     assert figures(lcd, remote) == (8, 0, 0)
     note = db.session.scalar(
         sa.select(StockMovement.note).where(StockMovement.reverses_id == written_off)
@@ -679,3 +681,14 @@ def test_the_number_of_queries_does_not_grow_with_rows(
     few, many = queries_to_render(3), queries_to_render(9)
     assert few == many, path
     assert many <= 8, path
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/orders"])
+def test_a_reversal_goes_back_only_to_the_ledger(client, net, login_as, db, stocked, target):
+    receipt = db.session.scalar(sa.select(StockMovement.id).where(StockMovement.kind == K.RECEIPT))
+    login_as(net.manager)
+    response = client.post(
+        f"/stock/movements/{receipt}/reverse", data={"note": "wrong delivery", "next": target}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/stock/ledger")

@@ -15,6 +15,7 @@ from ...queries import stock as queries
 from ...services import stock as stock_service
 from ..access import STAFF, roles_required
 from ..errors import apply_to_form, message_of
+from ..safe_redirect import local_target
 from .forms import (
     ANY,
     AdjustForm,
@@ -335,7 +336,11 @@ def reverse(movement_id: int):
         else:
             db.session.commit()
             flash(gettext("The movement was reversed."), "success")
-            return redirect(url_for("stock.ledger"))
+            # Back to the ledger as it was filtered (a local path only).
+            back = local_target(request.form.get("next"))
+            if not (back or "").startswith(url_for("stock.ledger")):
+                back = url_for("stock.ledger")
+            return redirect(back)
     return _render_ledger(code=422)
 
 
