@@ -41,8 +41,8 @@ class RepairOrder(db.Model):
         sa.Index("ix_repair_orders_office_received", "office_id", "received_at", "id"),
         sa.Index("ix_repair_orders_received", "received_at", "id"),
         sa.Index("ix_repair_orders_status_received", "status", "received_at", "id"),
-        # the workshops' recent on-time record (routing suggestions, partner figures)
-        sa.Index("ix_repair_orders_workshop_ready", "workshop_id", "ready_at"),
+        # the workshops' recent on-time record at intake: a range of recent ready times
+        sa.Index("ix_repair_orders_ready", "ready_at", "workshop_id"),
         sa.CheckConstraint("estimate IS NULL OR estimate >= 0", name="estimate_not_negative"),
         sa.CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
     )
