@@ -434,6 +434,10 @@ class _Walker:
             return
         if not workshop.is_inside(order.office_id):
             yield S.TO_WORKSHOP, desk, None
+        if workshop.kind is WorkshopKind.PARTNER:
+            manager = net.staff["partner"] if workshop is net.workshops[1] else net.staff["admin"]
+            technician = tech if tech.role is Role.TECHNICIAN else None
+            orders.accept(order, actor=manager, technician=technician, now=self.moment)
         yield S.DIAGNOSING, tech, None
         diagnosis, work = rng.choice(DIAGNOSES)
         price = None

@@ -249,6 +249,8 @@ class Factory:
                 raise ValueError("an in-office workshop has no transit statuses")
         for step in path:
             if step is S.DIAGNOSING:
+                if order.workshop.kind is WorkshopKind.PARTNER:
+                    orders.accept(order, actor=net.admin, technician=tech, now=now)
                 orders.change_status(order, step, actor=tech, now=now)
                 orders.record_work(
                     order,

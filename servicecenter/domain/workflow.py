@@ -31,6 +31,8 @@ class OrderFacts:
     prepaid: int = 0  # of the money received, what was taken as prepayment (shown, not guarded)
     workshop_in_office: bool = False
     approved_amount: int | None = None
+    partner_workshop: bool = False
+    accepted: bool = False  # by the partner workshop's manager
     pending_parts: int = 0  # parts lines not reserved yet
     missing_serials: int = 0  # reserved serial-tracked lines without their serial numbers
 
@@ -66,6 +68,13 @@ def workshop_is_remote(facts: OrderFacts, _request: Request) -> str | None:
 def workshop_in_office(facts: OrderFacts, _request: Request) -> str | None:
     if not facts.workshop_in_office:
         return N_("The device must travel to and from the workshop with a handover.")
+    return None
+
+
+def accepted_by_partner(facts: OrderFacts, _request: Request) -> str | None:
+    """A partner workshop answers for an order only once its manager has accepted it."""
+    if facts.partner_workshop and not facts.accepted:
+        return N_("The workshop's manager accepts the order first (Inbox).")
     return None
 
 
@@ -187,7 +196,7 @@ TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
         S.CANCELLED: Rule(OFFICE, (reason_given,)),
     },
     S.TO_WORKSHOP: {
-        S.DIAGNOSING: Rule(WORKSHOP),
+        S.DIAGNOSING: Rule(WORKSHOP, (accepted_by_partner,)),
         # Refused by the workshop: back to the office to be routed again.
         S.RECEIVED: Rule(WORKSHOP_MANAGEMENT, (reason_given,)),
     },

@@ -62,6 +62,10 @@ class RepairOrder(db.Model):
     device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"), index=True)
     workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id"))
     technician_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # A partner workshop's manager accepts an order sent there (taking responsibility for it)
+    # before its technicians may start; a refusal clears it with the routing.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     received_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     kind: Mapped[OrderKind] = mapped_column(enum_column(OrderKind), index=True)
@@ -104,6 +108,7 @@ class RepairOrder(db.Model):
     workshop: Mapped[Workshop] = relationship()
     technician: Mapped[User | None] = relationship(foreign_keys=[technician_id])
     received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
     original_order: Mapped[RepairOrder | None] = relationship(remote_side=[id])
     history: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.id", lazy="raise"

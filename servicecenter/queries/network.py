@@ -6,8 +6,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ..domain.enums import Role
 from ..extensions import db
-from ..models import Office, Workshop, WorkshopContract
+from ..models import Office, User, Workshop, WorkshopContract
 
 
 def get_workshop(workshop_id: int) -> Workshop | None:
@@ -42,3 +43,14 @@ def current_contracts(today: date) -> dict[int, WorkshopContract]:
         if best is None or key > (best.terms.in_force(today), best.starts_on):
             found[contract.workshop_id] = contract
     return found
+
+
+def list_technicians(workshop_id: int) -> list[User]:
+    """The technicians of a workshop, by name (whom its manager can give an order to)."""
+    return list(
+        db.session.execute(
+            sa.select(User)
+            .where(User.workshop_id == workshop_id, User.role == Role.TECHNICIAN)
+            .order_by(User.name, User.id)
+        ).scalars()
+    )

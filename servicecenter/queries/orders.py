@@ -12,11 +12,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import workflow
 from ..domain.contact import normalize_phone, phone_digits
-from ..domain.enums import OrderKind, OrderStatus, PaymentKind, Role
+from ..domain.enums import OrderKind, OrderStatus, PaymentKind, Role, WorkshopKind
 from ..domain.errors import DomainError
 from ..domain.numbering import canonical_number
 from ..extensions import db
-from ..models import Customer, Device, OrderStatusChange, Payment, RepairOrder, User
+from ..models import Customer, Device, OrderStatusChange, Payment, RepairOrder, User, Workshop
 from ..services.clock import local_zone
 from .pagination import Page, keyset_page
 from .scope import order_scope
@@ -41,6 +41,7 @@ def get_order_for(user: User, number: str) -> RepairOrder | None:
             *_ROW_NEIGHBOURS,
             joinedload(RepairOrder.technician),
             joinedload(RepairOrder.received_by),
+            joinedload(RepairOrder.accepted_by),
             joinedload(RepairOrder.original_order),
             selectinload(RepairOrder.history).joinedload(OrderStatusChange.actor),
             selectinload(RepairOrder.payments).joinedload(Payment.taken_by),
@@ -182,4 +183,29 @@ def list_queue(user: User, *, cursor: str | None = None, limit: int = 50) -> Pag
         cursor=cursor,
         limit=limit,
         key_of=lambda order: (order.promised_date, order.id),
+    )
+
+
+def list_inbox(user: User, *, cursor: str | None = None, limit: int = 50) -> Page[RepairOrder]:
+    """Orders sent to the user's partner workshop that its manager has not answered yet, the
+    longest waiting first."""
+    statement = (
+        sa.select(RepairOrder)
+        .options(*_ROW_NEIGHBOURS)
+        .join(Workshop, Workshop.id == RepairOrder.workshop_id)
+        .where(
+            order_scope(user),
+            RepairOrder.status == OrderStatus.TO_WORKSHOP,
+            RepairOrder.accepted_at.is_(None),
+            Workshop.kind == WorkshopKind.PARTNER,
+        )
+    )
+    return keyset_page(
+        db.session,
+        statement,
+        key_columns=(RepairOrder.status_changed_at, RepairOrder.id),
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+        key_of=lambda order: (order.status_changed_at, order.id),
     )

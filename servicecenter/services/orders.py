@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import workflow
-from ..domain.enums import OrderStatus, PaymentKind, PaymentMethod, Role
-from ..domain.errors import N_, NotPermitted, StaleEdit
+from ..domain.enums import OrderStatus, PaymentKind, PaymentMethod, Role, WorkshopKind
+from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..domain.payments import balance_due, check_payment
 from ..extensions import db
-from ..models import OrderStatusChange, Payment, RepairOrder, User
+from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop
 from ..models._types import utcnow
 from ..queries.orders import paid_total, payment_totals
-from . import order_lines
+from . import network, order_lines
 from .clock import local_date
 
 # Statuses in which the workshop may still change its findings and the price.
@@ -41,6 +41,8 @@ def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
         prepaid=prepaid,
         workshop_in_office=order.workshop.is_inside(order.office_id),
         approved_amount=order.approved_amount,
+        partner_workshop=order.workshop.kind is WorkshopKind.PARTNER,
+        accepted=order.accepted_at is not None,
         pending_parts=pending_parts,
         missing_serials=missing_serials,
     )
@@ -87,6 +89,9 @@ def change_status(
         order.ready_on_time = local_date(now) <= order.promised_date
     elif target is OrderStatus.COLLECTED:
         order.collected_at = now
+    if order.status is OrderStatus.TO_WORKSHOP and target is OrderStatus.RECEIVED:
+        # Refused: back at the office to be routed again, no longer anybody's at the workshop.
+        order.accepted_at = order.accepted_by_id = order.technician_id = None
     if (
         target is OrderStatus.DIAGNOSING
         and order.technician_id is None
@@ -174,3 +179,58 @@ def record_payment(
     order.updated_at = payment.created_at
     db.session.flush()
     return payment
+
+
+def accept(
+    order: RepairOrder,
+    *,
+    actor: User,
+    technician: User | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The workshop's manager takes on an order sent to the workshop, naming its technician.
+
+    Raises NotPermitted for others, DomainError when the order is not waiting for an answer or
+    the technician works elsewhere, StaleEdit when the page was out of date.
+    """
+    _check_version(order, expected_version)
+    if actor.role not in workflow.WORKSHOP_MANAGEMENT:
+        raise NotPermitted(N_("The workshop's manager accepts or refuses orders."))
+    if order.status is not OrderStatus.TO_WORKSHOP or order.accepted_at is not None:
+        raise DomainError(N_("This order is not waiting for the workshop's answer."))
+    if technician is not None and (
+        technician.workshop_id != order.workshop_id or technician.role is not Role.TECHNICIAN
+    ):
+        raise DomainError(N_("Choose a technician of this workshop."), field="technician_id")
+    order.accepted_at = now or utcnow()
+    order.accepted_by_id = actor.id
+    if technician is not None:
+        order.technician_id = technician.id
+    db.session.flush()
+
+
+def reroute(
+    order: RepairOrder,
+    workshop: Workshop,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+) -> None:
+    """Send an order still at the office (e.g. refused by a workshop) to another workshop.
+
+    Raises NotPermitted outside the office, DomainError once it has left the office or when
+    the workshop cannot take it (inactive, or a partner without a contract in force).
+    """
+    _check_version(order, expected_version)
+    if actor.role not in workflow.OFFICE:
+        raise NotPermitted(N_("The office routes its orders."))
+    if order.status is not OrderStatus.RECEIVED:
+        raise DomainError(N_("Only an order still at the office can be routed elsewhere."))
+    if not workshop.active:
+        raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
+    network.check_routable(workshop, local_date())
+    order.workshop_id = workshop.id
+    order.workshop = workshop
+    order.accepted_at = order.accepted_by_id = order.technician_id = None
+    db.session.flush()

@@ -88,7 +88,11 @@ def test_receptionist_takes_a_device_in(page, make, log_in, screenshot):
     expect_status(page, "Received")
     expect(page.get_by_text("Does not charge")).to_be_visible()
     expect(page.get_by_text("Мария Кузнецова")).to_be_visible()
-    expect(page.get_by_text("Remote Partner")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="Remote Partner")).to_be_visible()
+    # Still at the counter: the office may route it elsewhere, the current choice selected.
+    expect(page.locator("#route").get_by_label("Workshop")).to_have_value(
+        page.locator("#route option", has_text="Remote Partner").get_attribute("value")
+    )
     expect(page.get_by_text("7391")).to_be_hidden()  # behind "Show device passcode"
     expect_actions(page, "Send to workshop", "Cancel order")
     screenshot("intake-order-opened")
@@ -97,6 +101,16 @@ def test_receptionist_takes_a_device_in(page, make, log_in, screenshot):
 def test_technician_works_an_order_through_the_workshop(page, make, log_in, screenshot):
     # Paid, estimate 4,000 and "repair without asking up to 10,000" taken at intake.
     order = make.order(OrderStatus.TO_WORKSHOP)
+    # The partner's manager takes the order on and gives it to the technician.
+    log_in(make.net.manager)
+    page.goto(f"/orders/{order.number}")
+    expect(page.locator("#accept")).to_contain_text("Sent to your workshop")
+    page.locator("#accept").get_by_label("Technician").select_option(label="Tech")
+    press(page, "Accept")
+    expect(page.get_by_text("Order accepted")).to_be_visible()
+    expect(page.locator("#accepted")).to_contain_text("Accepted by Manager")
+    page.get_by_role("button", name="Log out").click()
+
     log_in(make.net.tech)
     page.goto("/workshop/queue")
     expect(page.locator("#queue-table")).to_contain_text(order.number)

@@ -286,3 +286,46 @@ def test_a_later_prepayment_is_bounded_by_the_estimate(make, db):
             amount=40_001,
             actor=make.net.reception_a,
         )
+
+
+def test_a_partner_order_waits_for_its_managers_acceptance(make, db):
+    net = make.net
+    order = make.order(S.TO_WORKSHOP)
+    with pytest.raises(IllegalTransition, match="accepts the order first"):
+        orders.change_status(order, S.DIAGNOSING, actor=net.tech)
+    with pytest.raises(NotPermitted):
+        orders.accept(order, actor=net.tech)
+    with pytest.raises(DomainError, match="technician of this workshop") as error:
+        orders.accept(order, actor=net.manager, technician=net.tech_other)
+    assert error.value.field == "technician_id"
+    orders.accept(order, actor=net.manager, technician=net.tech)
+    assert (order.accepted_by_id, order.technician_id) == (net.manager.id, net.tech.id)
+    with pytest.raises(DomainError, match="not waiting"):
+        orders.accept(order, actor=net.manager)
+    orders.change_status(order, S.DIAGNOSING, actor=net.tech)
+    db.session.commit()
+    assert order.status is S.DIAGNOSING
+
+
+def test_a_refused_order_is_routed_again_by_the_office(make, db):
+    net = make.net
+    order = make.order(S.TO_WORKSHOP)
+    orders.accept(order, actor=net.manager, technician=net.tech)
+    orders.change_status(order, S.RECEIVED, actor=net.manager, note="No parts for this model")
+    assert (order.accepted_at, order.technician_id) == (None, None)
+    with pytest.raises(NotPermitted):
+        orders.reroute(order, net.other, actor=net.manager)
+    orders.reroute(order, net.other, actor=net.reception_a)
+    db.session.commit()
+    assert order.workshop_id == net.other.id
+    assert [row[1] for row in history(db, order)][-2:] == [S.TO_WORKSHOP, S.RECEIVED]
+    orders.change_status(order, S.TO_WORKSHOP, actor=net.reception_a)
+    with pytest.raises(DomainError, match="still at the office"):
+        orders.reroute(order, net.remote, actor=net.reception_a)
+
+
+def test_an_own_workshop_needs_no_acceptance(make, db):
+    order = make.order(S.RECEIVED, office=make.net.office_b, workshop=make.net.in_office)
+    orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_b)
+    orders.change_status(order, S.DIAGNOSING, actor=make.net.tech_in_office)
+    assert order.status is S.DIAGNOSING

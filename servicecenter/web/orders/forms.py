@@ -151,3 +151,15 @@ class SerialsForm(VersionedForm):
         validators=[DataRequired(), Length(max=500)],
         description=_l("One per part fitted, separated by spaces or commas."),
     )
+
+
+class AcceptForm(VersionedForm):
+    """The partner workshop's manager takes the order on, naming who repairs it."""
+
+    technician_id = SelectField(_l("Technician"), coerce=int, choices=[], validate_choice=True)
+
+
+class RouteForm(VersionedForm):
+    """The office sends an order still at the counter to another workshop."""
+
+    workshop_id = SelectField(_l("Workshop"), coerce=int, choices=[], validate_choice=True)

@@ -12,14 +12,16 @@ from wtforms import SelectChoice
 from ... import labels
 from ...domain import workflow
 from ...domain.documents import DocumentKind, NotIssuable, check_issuable
-from ...domain.enums import OrderStatus, PaymentKind, PaymentMethod
+from ...domain.enums import OrderStatus, PaymentKind, PaymentMethod, WorkshopKind
 from ...domain.errors import DomainError
 from ...domain.payments import balance_due
 from ...domain.stock import LineKind, LineState
 from ...domain.warranty import days_left, legal_deadline
 from ...extensions import db
+from ...models._types import utcnow
+from ...queries import routing
 from ...queries import stock as stock_queries
-from ...queries.network import list_offices, list_workshops
+from ...queries.network import get_workshop, list_offices, list_technicians, list_workshops
 from ...queries.orders import get_order_for, list_orders
 from ...services import documents as document_service
 from ...services import order_lines
@@ -30,10 +32,12 @@ from ..access import STAFF, roles_required
 from ..errors import apply_to_form
 from .forms import (
     ANY,
+    AcceptForm,
     LineForm,
     OrderFilterForm,
     PartLineForm,
     PaymentForm,
+    RouteForm,
     SerialsForm,
     ServiceLineForm,
     StatusForm,
@@ -75,6 +79,8 @@ def _render_detail(
     service_form=None,
     line_form=None,
     serials_form=None,
+    accept_form=None,
+    route_form=None,
     code=200,
 ):
     lines = order_lines.lines_of(order)  # read once: the guards and the lines card share them
@@ -103,6 +109,7 @@ def _render_detail(
         if may_work
         else None,
         payment_form=(payment_form or _new_payment_form(order, facts)) if may_pay else None,
+        **_routing_context(order, accept_form, route_form),
         printable=printable_kinds(order),
         issued=document_service.list_documents(order),
         **_lines_context(order, lines, part_form, service_form, line_form, serials_form),
@@ -181,6 +188,44 @@ def _flash_waiting(order, line) -> None:
             gettext("Part added: it is reserved when the customer approves the repair."),
             "success",
         )
+
+
+def _routing_context(order, accept_form, route_form) -> dict:
+    """The partner manager's answer to an order sent to the workshop, and the office's choice of
+    another workshop for an order still at the counter (each only to whom it concerns)."""
+    context = {"accept_form": None, "route_form": None, "routes": []}
+    if (
+        current_user.role in workflow.WORKSHOP_MANAGEMENT
+        and order.status is OrderStatus.TO_WORKSHOP
+        and order.accepted_at is None
+        and order.workshop.kind is WorkshopKind.PARTNER
+    ):
+        form = accept_form or AcceptForm(formdata=None, version=order.version)
+        form.technician_id.choices = [SelectChoice(0, gettext("— assign later —"))] + [
+            SelectChoice(user.id, user.name) for user in list_technicians(order.workshop_id)
+        ]
+        context["accept_form"] = form
+    if current_user.role in workflow.OFFICE and order.status is OrderStatus.RECEIVED:
+        routes = routing.suggest(
+            office_id=order.office_id,
+            category=order.device.category,
+            brand=order.device.brand,
+            today=local_date(),
+            now=utcnow(),
+        )
+        form = route_form or RouteForm(
+            formdata=None, version=order.version, workshop_id=order.workshop_id
+        )
+        form.workshop_id.choices = [
+            SelectChoice(
+                route.workshop.id,
+                route.workshop.name,
+                render_kw={"disabled": True} if route.refusal else {},
+            )
+            for route in routes
+        ]
+        context.update(route_form=form, routes=routes)
+    return context
 
 
 def printable_kinds(order) -> list[DocumentKind]:
@@ -386,3 +431,55 @@ def record_serials(number: str, line_id: int):
             flash(gettext("Serial numbers saved."), "success")
             return _to_lines(order)
     return _render_detail(order, serials_form=form, code=422)
+
+
+@bp.post("/<number>/accept")
+@roles_required(*STAFF)
+def accept(number: str):
+    order = _load(number)
+    form = AcceptForm()
+    form.technician_id.choices = [SelectChoice(0, "")] + [
+        SelectChoice(user.id, user.name) for user in list_technicians(order.workshop_id)
+    ]
+    if form.validate_on_submit():
+        technician = next(
+            (u for u in list_technicians(order.workshop_id) if u.id == form.technician_id.data),
+            None,
+        )
+        try:
+            order_service.accept(
+                order,
+                actor=current_user,
+                technician=technician,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(gettext("Order accepted: it is the workshop's now."), "success")
+            return redirect(url_for("orders.detail", number=order.number))
+    return _render_detail(order, accept_form=form, code=422)
+
+
+@bp.post("/<number>/route")
+@roles_required(*STAFF)
+def route(number: str):
+    order = _load(number)
+    form = RouteForm()
+    form.workshop_id.choices = [SelectChoice(w.id, w.name) for w in list_workshops()]
+    if form.validate_on_submit():
+        try:
+            order_service.reroute(
+                order,
+                get_workshop(form.workshop_id.data),
+                actor=current_user,
+                expected_version=form.expected_version(),
+            )
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash(gettext("Routed to %(workshop)s.", workshop=order.workshop.name), "success")
+            return redirect(url_for("orders.detail", number=order.number))
+    return _render_detail(order, route_form=form, code=422)
