@@ -32,6 +32,7 @@ class OrderFacts:
     workshop_in_office: bool = False
     approved_amount: int | None = None
     partner_workshop: bool = False
+    routing_refusal: str | None = None  # why the workshop cannot take the order now, if not
     accepted: bool = False  # by the partner workshop's manager
     pending_parts: int = 0  # parts lines not reserved yet
     missing_serials: int = 0  # reserved serial-tracked lines without their serial numbers
@@ -69,6 +70,11 @@ def workshop_in_office(facts: OrderFacts, _request: Request) -> str | None:
     if not facts.workshop_in_office:
         return N_("The device must travel to and from the workshop with a handover.")
     return None
+
+
+def workshop_takes_orders(facts: OrderFacts, _request: Request) -> str | None:
+    """Sent only to an active workshop, and to a partner only under a contract in force."""
+    return facts.routing_refusal
 
 
 def accepted_by_partner(facts: OrderFacts, _request: Request) -> str | None:
@@ -191,7 +197,7 @@ _approved_start = Rule(ANYONE, (has_price, parts_reserved), records_approval=Tru
 
 TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
     S.RECEIVED: {
-        S.TO_WORKSHOP: Rule(OFFICE, (workshop_is_remote,)),
+        S.TO_WORKSHOP: Rule(OFFICE, (workshop_is_remote, workshop_takes_orders)),
         S.DIAGNOSING: Rule(WORKSHOP, (workshop_in_office,)),
         S.CANCELLED: Rule(OFFICE, (reason_given,)),
     },

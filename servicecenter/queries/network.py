@@ -50,7 +50,11 @@ def list_technicians(workshop_id: int) -> list[User]:
     return list(
         db.session.execute(
             sa.select(User)
-            .where(User.workshop_id == workshop_id, User.role == Role.TECHNICIAN)
+            .where(
+                User.workshop_id == workshop_id,
+                User.role == Role.TECHNICIAN,
+                User.active.is_(True),
+            )
             .order_by(User.name, User.id)
         ).scalars()
     )

@@ -62,7 +62,8 @@ def suggest(
     open_orders = dict(
         db.session.execute(
             sa.select(RepairOrder.workshop_id, sa.func.count())
-            .where(RepairOrder.status.in_(workflow.OPEN_STATUSES))
+            # the devices at (or on their way to) the workshop, not those waiting at offices
+            .where(RepairOrder.status.in_(workflow.WORKSHOP_STATUSES))
             .group_by(RepairOrder.workshop_id)
         ).all()
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..domain.enums import Role
+from ..domain.enums import OrderStatus, Role
 from ..models import RepairOrder, User
 
 
@@ -18,5 +18,12 @@ def order_scope(user: User) -> sa.ColumnElement[bool]:
     if user.role is Role.RECEPTIONIST and user.office_id is not None:
         return RepairOrder.office_id == user.office_id
     if user.role.is_workshop_staff and user.workshop_id is not None:
-        return RepairOrder.workshop_id == user.workshop_id
+        mine = RepairOrder.workshop_id == user.workshop_id
+        # An order still at (or sent back to) a remote office is not the workshop's yet, or no
+        # longer: a partner that refused it must not keep reading the customer's details.
+        sent = RepairOrder.status != OrderStatus.RECEIVED
+        in_office = user.workshop.in_office_id if user.workshop is not None else None
+        if in_office is not None:
+            sent = sa.or_(sent, RepairOrder.office_id == in_office)
+        return sa.and_(mine, sent)
     return sa.false()

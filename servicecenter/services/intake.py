@@ -196,7 +196,7 @@ def receive_device(
         eligible_original_ids={order.id for order in eligible_originals(history, today=today)},
     )
     promised = data.promised_date or warranty.default_promised_date(
-        data.kind, today, workshop.turnaround_days
+        data.kind, today, network.promised_turnaround(workshop, today)
     )
     warranty.check_promised_date(data.kind, today, promised)
     if data.prepayment:

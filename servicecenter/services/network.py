@@ -213,6 +213,26 @@ def contract_in_force(workshop: Workshop, today: date) -> WorkshopContract | Non
     return contracts[0] if contracts else None
 
 
+def refusal_for(workshop: Workshop, today: date) -> str | None:
+    """Why a new order cannot go to this workshop today (inactive, or a partner without a
+    contract in force), if it cannot."""
+    if not workshop.active:
+        return N_("This workshop does not take orders now.")
+    if workshop.kind is not WorkshopKind.PARTNER:
+        return None
+    contract = contract_in_force(workshop, today)
+    return routing_refusal(contract.terms if contract else None, today)
+
+
+def promised_turnaround(workshop: Workshop, today: date) -> int:
+    """Days a workshop is held to: its contract's promise for a partner, else its own."""
+    if workshop.kind is WorkshopKind.PARTNER:
+        contract = contract_in_force(workshop, today)
+        if contract is not None and contract.terms.in_force(today):
+            return contract.turnaround_days
+    return workshop.turnaround_days
+
+
 def check_routable(workshop: Workshop, today: date) -> None:
     """Refuse routing a new order to a partner workshop without a contract in force today.
 

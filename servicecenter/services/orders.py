@@ -42,6 +42,10 @@ def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
         workshop_in_office=order.workshop.is_inside(order.office_id),
         approved_amount=order.approved_amount,
         partner_workshop=order.workshop.kind is WorkshopKind.PARTNER,
+        # Only an order at the counter is about to be sent: only then is the contract read.
+        routing_refusal=network.refusal_for(order.workshop, local_date())
+        if order.status is OrderStatus.RECEIVED
+        else None,
         accepted=order.accepted_at is not None,
         pending_parts=pending_parts,
         missing_serials=missing_serials,
@@ -197,10 +201,16 @@ def accept(
     _check_version(order, expected_version)
     if actor.role not in workflow.WORKSHOP_MANAGEMENT:
         raise NotPermitted(N_("The workshop's manager accepts or refuses orders."))
-    if order.status is not OrderStatus.TO_WORKSHOP or order.accepted_at is not None:
+    if (
+        order.status is not OrderStatus.TO_WORKSHOP
+        or order.accepted_at is not None
+        or order.workshop.kind is not WorkshopKind.PARTNER
+    ):
         raise DomainError(N_("This order is not waiting for the workshop's answer."))
     if technician is not None and (
-        technician.workshop_id != order.workshop_id or technician.role is not Role.TECHNICIAN
+        technician.workshop_id != order.workshop_id
+        or technician.role is not Role.TECHNICIAN
+        or not technician.active
     ):
         raise DomainError(N_("Choose a technician of this workshop."), field="technician_id")
     order.accepted_at = now or utcnow()
@@ -227,6 +237,8 @@ def reroute(
         raise NotPermitted(N_("The office routes its orders."))
     if order.status is not OrderStatus.RECEIVED:
         raise DomainError(N_("Only an order still at the office can be routed elsewhere."))
+    if workshop.id == order.workshop_id:
+        raise DomainError(N_("The order is routed there already."), field="workshop_id")
     if not workshop.active:
         raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
     network.check_routable(workshop, local_date())

@@ -329,3 +329,43 @@ def test_an_own_workshop_needs_no_acceptance(make, db):
     orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_b)
     orders.change_status(order, S.DIAGNOSING, actor=make.net.tech_in_office)
     assert order.status is S.DIAGNOSING
+
+
+def test_an_order_is_not_sent_to_a_partner_whose_contract_lapsed(make, db):
+    from servicecenter.models import WorkshopContract
+
+    order = make.order(S.RECEIVED)
+    contract = db.session.scalar(sa.select(WorkshopContract).filter_by(number="C-REMOTE"))
+    contract.active = False
+    db.session.flush()
+    with pytest.raises(IllegalTransition, match="suspended"):
+        orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_a)
+    contract.active = True
+    make.net.remote.active = False
+    with pytest.raises(IllegalTransition, match="does not take orders"):
+        orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_a)
+
+
+def test_acceptance_is_for_partners_and_active_technicians(make, db):
+    net = make.net
+    order = make.order(S.TO_WORKSHOP)
+    net.tech.active = False
+    with pytest.raises(DomainError, match="technician of this workshop"):
+        orders.accept(order, actor=net.manager, technician=net.tech)
+    own = make.order(S.RECEIVED, office=net.office_b, workshop=net.in_office)
+    orders.change_status(own, S.TO_WORKSHOP, actor=net.reception_b)
+    with pytest.raises(DomainError, match="not waiting"):
+        orders.accept(own, actor=net.admin)
+    with pytest.raises(DomainError, match="routed there already"):
+        orders.reroute(make.order(S.RECEIVED), net.remote, actor=net.reception_a)
+
+
+def test_the_promise_follows_the_partners_contract(make, db):
+    from servicecenter.models import WorkshopContract
+
+    make.network()
+    contract = db.session.scalar(sa.select(WorkshopContract).filter_by(number="C-REMOTE"))
+    contract.turnaround_days = 12  # the workshop's own record says 7
+    db.session.commit()
+    order = make.order(S.RECEIVED)
+    assert (order.promised_date - order.received_at.date()).days in (12, 13)  # local midnight

@@ -86,3 +86,20 @@ def test_a_refused_order_goes_back_and_the_office_routes_it_again(client, make, 
     assert moved.status_code == 302
     fresh()
     assert order.workshop_id == make.net.other.id and order.status is S.RECEIVED
+
+
+def test_a_partner_that_refused_an_order_no_longer_sees_it(client, make, login_as, fresh):
+    order = make.order(S.TO_WORKSHOP)
+    login_as(make.net.manager)
+    client.post(
+        f"/orders/{order.number}/status",
+        data={"target": "received", "note": "Not our brand", "version": order.version},
+    )
+    assert client.get(f"/orders/{order.number}").status_code == 404
+    fresh()
+    login_as(make.net.reception_a)
+    page = client.get(f"/orders/{order.number}").get_data(as_text=True)
+    assert "Refused by the workshop" in page and "refused this order" in page
+    # the next workshop is offered, not the one that said no
+    selected = page[page.index('id="route"') :]
+    assert f'<option selected value="{make.net.remote.id}">' not in selected

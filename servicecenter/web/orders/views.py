@@ -193,7 +193,7 @@ def _flash_waiting(order, line) -> None:
 def _routing_context(order, accept_form, route_form) -> dict:
     """The partner manager's answer to an order sent to the workshop, and the office's choice of
     another workshop for an order still at the counter (each only to whom it concerns)."""
-    context = {"accept_form": None, "route_form": None, "routes": []}
+    context = {"accept_form": None, "route_form": None, "routes": [], "refused_by": None}
     if (
         current_user.role in workflow.WORKSHOP_MANAGEMENT
         and order.status is OrderStatus.TO_WORKSHOP
@@ -213,9 +213,20 @@ def _routing_context(order, accept_form, route_form) -> dict:
             today=local_date(),
             now=utcnow(),
         )
-        form = route_form or RouteForm(
-            formdata=None, version=order.version, workshop_id=order.workshop_id
+        last = order.history[-1] if order.history else None
+        refused = last is not None and last.from_status is OrderStatus.TO_WORKSHOP
+        refused_by = order.workshop_id if refused else None
+        # After a refusal the next choice is preselected, not the workshop that said no.
+        preselect = next(
+            (r.workshop.id for r in routes if r.refusal is None and r.workshop.id != refused_by),
+            order.workshop_id,
         )
+        form = route_form or RouteForm(
+            formdata=None,
+            version=order.version,
+            workshop_id=preselect if refused else order.workshop_id,
+        )
+        context["refused_by"] = refused_by
         form.workshop_id.choices = [
             SelectChoice(
                 route.workshop.id,
