@@ -234,13 +234,9 @@ def promised_turnaround(workshop: Workshop, today: date) -> int:
 
 
 def check_routable(workshop: Workshop, today: date) -> None:
-    """Refuse routing a new order to a partner workshop without a contract in force today.
-
-    Raises ContractError on the `workshop_id` field.
+    """Refuse routing a new order to an inactive workshop or to a partner without a contract in
+    force today. Raises ContractError on the `workshop_id` field.
     """
-    if workshop.kind is not WorkshopKind.PARTNER:
-        return
-    contract = contract_in_force(workshop, today)
-    reason = routing_refusal(contract.terms if contract else None, today)
+    reason = refusal_for(workshop, today)
     if reason is not None:
         raise ContractError(reason, field="workshop_id")
