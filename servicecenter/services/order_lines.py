@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..domain import workflow
 from ..domain.enums import OrderStatus, Outcome
-from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
+from ..domain.errors import N_, DomainError, NotPermitted
 from ..domain.stock import (
     LIVE_STATES,
     LineKind,
@@ -31,6 +31,7 @@ from ..models._types import utcnow
 from ..queries import stock as stock_queries
 from . import stock
 from .atomic import atomic
+from .stale import check_version
 
 S = OrderStatus
 
@@ -80,14 +81,6 @@ def _serials_in_use(line: OrderLine, serials: list[str]) -> list[str]:
     return [serial for serial in serials if serial in used]
 
 
-def _check_version(order: RepairOrder, expected_version: int | None) -> None:
-    # The same rule as services.orders: the page showed another state of the order.
-    if expected_version is not None and expected_version != order.version:
-        raise StaleEdit(
-            N_("Someone else changed this order while you had it open. Check it and try again.")
-        )
-
-
 def _check_editable(order: RepairOrder, actor: User) -> None:
     if actor.role not in workflow.WORKSHOP:
         raise NotPermitted(N_("Only the workshop adds parts and services to an order."))
@@ -99,19 +92,25 @@ def _location(order: RepairOrder) -> StockLocation:
     return stock.location_for(workshop=order.workshop)
 
 
+def _move(kind: MovementKind, line: OrderLine, order: RepairOrder, actor: User, **details):
+    """The ledger movement of a parts line's whole quantity at its stock location."""
+    return stock.record(
+        kind,
+        line.part,
+        db.session.get(StockLocation, line.location_id),
+        line.quantity,
+        actor=actor,
+        order_id=order.id,
+        order_line_id=line.id,
+        **details,
+    )
+
+
 def _reserve(line: OrderLine, order: RepairOrder, actor: User) -> bool:
     """Try to reserve a pending line; False (and the line stays pending) when stock is short."""
     try:
         with db.session.begin_nested():
-            stock.record(
-                MovementKind.RESERVE,
-                line.part,
-                db.session.get(StockLocation, line.location_id),
-                line.quantity,
-                actor=actor,
-                order_id=order.id,
-                order_line_id=line.id,
-            )
+            _move(MovementKind.RESERVE, line, order, actor)
     except StockError:
         return False
     line.state = LineState.RESERVED
@@ -175,7 +174,7 @@ def add_part(
 ) -> OrderLine:
     """Add a part from the workshop's stock. The returned line is RESERVED when the reservation
     was due and the stock allowed it, PENDING otherwise."""
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     _check_editable(order, actor)
     check_quantity(quantity)
     if not part.active:
@@ -213,7 +212,7 @@ def add_service(
     actor: User,
     expected_version: int | None = None,
 ) -> OrderLine:
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     _check_editable(order, actor)
     check_quantity(quantity)
     if not description.strip():
@@ -237,15 +236,7 @@ def add_service(
 
 def _release(line: OrderLine, order: RepairOrder, actor: User) -> None:
     if line.state is LineState.RESERVED:
-        stock.record(
-            MovementKind.RELEASE,
-            line.part,
-            db.session.get(StockLocation, line.location_id),
-            line.quantity,
-            actor=actor,
-            order_id=order.id,
-            order_line_id=line.id,
-        )
+        _move(MovementKind.RELEASE, line, order, actor)
     line.state = LineState.RELEASED
 
 
@@ -254,7 +245,7 @@ def remove(
     order: RepairOrder, line: OrderLine, *, actor: User, expected_version: int | None = None
 ) -> None:
     """Drop a line not yet fitted (a reserved part goes back to available stock)."""
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     _check_editable(order, actor)
     if line.state not in (LineState.ACTIVE, LineState.PENDING, LineState.RESERVED):
         raise DomainError(N_("This line cannot be removed: a fitted part is returned instead."))
@@ -268,23 +259,14 @@ def take_out(
     order: RepairOrder, line: OrderLine, *, actor: User, expected_version: int | None = None
 ) -> None:
     """A fitted part taken out of the device again goes back to the workshop's stock."""
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     if actor.role not in workflow.WORKSHOP:
         raise NotPermitted(N_("Only the workshop adds parts and services to an order."))
     if order.status is not S.REPAIRED or line.state is not LineState.CONSUMED:
         raise DomainError(
             N_("Only a part fitted in a repaired device still at the workshop can be taken out.")
         )
-    stock.record(
-        MovementKind.RETURN,
-        line.part,
-        db.session.get(StockLocation, line.location_id),
-        line.quantity,
-        actor=actor,
-        order_id=order.id,
-        order_line_id=line.id,
-        serials=line.serials,
-    )
+    _move(MovementKind.RETURN, line, order, actor, serials=line.serials)
     line.state = LineState.RETURNED
     reprice(order)
     db.session.flush()
@@ -300,7 +282,7 @@ def set_serials(
     expected_version: int | None = None,
 ) -> None:
     """Record the serial numbers of the units fitted (one per unit)."""
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     _check_editable(order, actor)
     serials = split_serials(text)
     if line.part is None or not line.part.serial_tracked:
@@ -388,16 +370,7 @@ def after_transition(
     if target is S.REPAIRED:
         for line in lines_of(order):
             if line.state is LineState.RESERVED:
-                stock.record(
-                    MovementKind.CONSUME,
-                    line.part,
-                    db.session.get(StockLocation, line.location_id),
-                    line.quantity,
-                    actor=actor,
-                    order_id=order.id,
-                    order_line_id=line.id,
-                    serials=line.serials,
-                )
+                _move(MovementKind.CONSUME, line, order, actor, serials=line.serials)
                 line.state = LineState.CONSUMED
     elif target is S.CANCELLED or rule.sets_outcome is Outcome.NOT_REPAIRED:
         released = False

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ..domain import workflow
 from ..domain.enums import OrderStatus, PaymentKind, PaymentMethod, Role, WorkshopKind
-from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
+from ..domain.errors import N_, DomainError, NotPermitted
 from ..domain.payments import balance_due, check_payment
 from ..extensions import db
 from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop
@@ -14,6 +14,7 @@ from ..models._types import utcnow
 from ..queries.orders import paid_total, payment_totals
 from . import network, order_lines
 from .clock import local_date
+from .stale import check_version
 
 # Statuses in which the workshop may still change its findings and the price.
 WORK_EDITABLE = (
@@ -52,13 +53,6 @@ def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
     )
 
 
-def _check_version(order: RepairOrder, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != order.version:
-        raise StaleEdit(
-            N_("Someone else changed this order while you had it open. Check it and try again.")
-        )
-
-
 def change_status(
     order: RepairOrder,
     target: OrderStatus,
@@ -76,7 +70,7 @@ def change_status(
     Raises IllegalTransition, NotPermitted or StaleEdit.
     """
     now = now or utcnow()
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     with db.session.begin_nested():  # a refused change also undoes the reservations tried for it
         if target in workflow.TRANSITIONS[order.status]:
             order_lines.before_transition(order, target, actor)
@@ -132,7 +126,7 @@ def record_work(
     Raises NotPermitted outside the workshop stages or for office staff, StaleEdit when the
     order changed since the form was opened, DomainError for a price the workflow refuses.
     """
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     if actor.role not in workflow.WORKSHOP:
         raise NotPermitted(N_("Only the workshop records diagnosis and work."))
     if order.status not in WORK_EDITABLE:
@@ -158,7 +152,7 @@ def record_payment(
     now: datetime | None = None,
 ) -> Payment:
     """Take (or refund) money at the counter. Raises PaymentError, NotPermitted or StaleEdit."""
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     if actor.role not in workflow.OFFICE:
         raise NotPermitted(N_("Payments are taken at the office."))
     check_payment(
@@ -198,7 +192,7 @@ def accept(
     Raises NotPermitted for others, DomainError when the order is not waiting for an answer or
     the technician works elsewhere, StaleEdit when the page was out of date.
     """
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     if actor.role not in workflow.WORKSHOP_MANAGEMENT:
         raise NotPermitted(N_("The workshop's manager accepts or refuses orders."))
     if (
@@ -232,7 +226,7 @@ def reroute(
     Raises NotPermitted outside the office, DomainError once it has left the office or when
     the workshop cannot take it (inactive, or a partner without a contract in force).
     """
-    _check_version(order, expected_version)
+    check_version(order, expected_version)
     if actor.role not in workflow.OFFICE:
         raise NotPermitted(N_("The office routes its orders."))
     if order.status is not OrderStatus.RECEIVED:

@@ -449,14 +449,12 @@ def record_serials(number: str, line_id: int):
 def accept(number: str):
     order = _load(number)
     form = AcceptForm()
+    technicians = {user.id: user for user in list_technicians(order.workshop_id)}
     form.technician_id.choices = [SelectChoice(0, "")] + [
-        SelectChoice(user.id, user.name) for user in list_technicians(order.workshop_id)
+        SelectChoice(user.id, user.name) for user in technicians.values()
     ]
     if form.validate_on_submit():
-        technician = next(
-            (u for u in list_technicians(order.workshop_id) if u.id == form.technician_id.data),
-            None,
-        )
+        technician = technicians.get(form.technician_id.data)
         try:
             order_service.accept(
                 order,
