@@ -22,10 +22,20 @@ from .domain.enums import (
     Role,
     WorkshopKind,
 )
+from .domain.handovers import Arrival, Direction
 from .domain.stock import LineState
 from .extensions import db
-from .models import Office, Part, RepairOrder, StockLevel, User, Workshop, WorkshopContract
-from .services import catalogue, intake, order_lines, orders, stock, users
+from .models import (
+    HandoverItem,
+    Office,
+    Part,
+    RepairOrder,
+    StockLevel,
+    User,
+    Workshop,
+    WorkshopContract,
+)
+from .services import catalogue, handovers, intake, order_lines, orders, stock, users
 from .services.clock import local_date
 
 S = OrderStatus
@@ -421,9 +431,42 @@ class _Walker:
                 status, actor, note = next(steps)
             except StopIteration:
                 return  # the target is not on this order's path (e.g. approval of a free repair)
+            if status is S.TO_WORKSHOP or (status is S.READY and order.status is S.TO_OFFICE):
+                self._hand_over(order, actor, moment)  # the device travels: a handover
+                continue
+            if status is S.DIAGNOSING and not order.workshop.is_inside(order.office_id):
+                self._sign_for(order, actor, moment)  # the workshop signs for it on arrival
             orders.change_status(
                 order, status, actor=actor, note=note, note_public=bool(note), now=moment
             )
+
+    def _hand_over(self, order: RepairOrder, sender: User, moment: datetime) -> None:
+        """A handover of its own from the office to the workshop, or back (signed for at once:
+        the office signing makes the device ready for pickup)."""
+        outbound = order.status is S.RECEIVED
+        if not outbound:
+            sender = self.network.technician_of(order.workshop)
+        handover = handovers.create(
+            Direction.TO_WORKSHOP if outbound else Direction.TO_OFFICE,
+            office=order.office,
+            workshop=order.workshop,
+            orders_to_pack=[order],
+            actor=sender,
+            now=moment,
+        )
+        handovers.send(handover, actor=sender, now=moment)
+        if not outbound:
+            desk = self.network.receptionist_of(order.office)
+            self._sign_for(order, desk, moment + timedelta(hours=3))
+
+    def _sign_for(self, order: RepairOrder, actor: User, moment: datetime) -> None:
+        item = db.session.execute(
+            sa.select(HandoverItem).where(HandoverItem.open_order_id == order.id)
+        ).scalar_one()
+        note = "Нет зарядного устройства" if self.rng.random() < 0.05 else ""
+        handovers.receive(
+            item.handover, {item.id: Arrival(True, note)}, actor=actor, now=min(moment, self.now)
+        )
 
     def _steps(self, order: RepairOrder, target: OrderStatus):
         """The natural path of an order, recording findings and payments on the way."""

@@ -17,6 +17,7 @@ from .domain.enums import (
     Role,
     WorkshopKind,
 )
+from .domain.handovers import HandoverStatus, ItemState, Place
 from .domain.public_status import Stage
 from .domain.stock import MovementKind, TransferStatus
 from .domain.texts import TextKind
@@ -195,4 +196,28 @@ CONTRACT_STATUS_COLOUR = {
     "expired": "danger",
     "suspended": "warning",
     "none": "danger",
+}
+
+
+# Handovers between offices and workshops, and where a device is by them.
+HANDOVER_STATUS = {
+    HandoverStatus.DRAFT: _l("Being prepared"),
+    HandoverStatus.SENT: _l("On its way"),
+    HandoverStatus.RECEIVED: _l("Arrived"),
+    HandoverStatus.CANCELLED: _l("Cancelled"),
+}
+
+ITEM_STATE = {
+    ItemState.PACKED: _l("Packed"),
+    ItemState.RECEIVED: _l("Signed for"),
+    ItemState.MISSING: _l("Did not arrive"),
+    ItemState.RETURNED: _l("Refused, taken back"),
+}
+
+PLACE = {
+    Place.OFFICE: _l("At the office"),
+    Place.IN_TRANSIT: _l("In transit"),
+    Place.WORKSHOP: _l("At the workshop"),
+    Place.MISSING: _l("Missing in transit"),
+    Place.CUSTOMER: _l("With the customer"),
 }

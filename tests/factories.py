@@ -15,17 +15,20 @@ from servicecenter.domain.enums import (
     Role,
     WorkshopKind,
 )
+from servicecenter.domain.handovers import Arrival, Direction
 from servicecenter.extensions import db
 from servicecenter.models import (
     Customer,
     Device,
+    Handover,
+    HandoverItem,
     Office,
     RepairOrder,
     User,
     Workshop,
     WorkshopContract,
 )
-from servicecenter.services import intake, orders, stock, users
+from servicecenter.services import handovers, intake, orders, stock, users
 
 S = OrderStatus
 PASSWORD = "secret-pass"
@@ -236,21 +239,75 @@ class Factory:
             workshop.id, net.tech_in_office
         )
 
+    def desk_of(self, order: RepairOrder) -> User:
+        net = self.net
+        return net.reception_a if order.office_id == net.office_a.id else net.reception_b
+
+    def send(self, order: RepairOrder, *, now=None) -> Handover:
+        """The office sends the device to its workshop in a handover of its own."""
+        desk = self.desk_of(order)
+        handover = handovers.create(
+            Direction.TO_WORKSHOP,
+            office=order.office,
+            workshop=order.workshop,
+            orders_to_pack=[order],
+            actor=desk,
+            now=now,
+        )
+        handovers.send(handover, actor=desk, now=now)
+        return handover
+
+    def sign_for(self, order: RepairOrder, *, actor: User | None = None, note="", now=None):
+        """The other end signs for the handover the device travels in (it arrived)."""
+        item = db.session.scalars(
+            db.select(HandoverItem).where(HandoverItem.open_order_id == order.id)
+        ).one()
+        handover = db.session.get(Handover, item.handover_id)
+        if actor is None:
+            outbound = handover.direction is Direction.TO_WORKSHOP
+            actor = self.technician_of(order.workshop) if outbound else self.desk_of(order)
+        handovers.receive(handover, {item.id: Arrival(True, note)}, actor=actor, now=now)
+        return handover
+
+    def bring_back(self, order: RepairOrder, *, now=None) -> Handover:
+        """The workshop sends a finished device back; the office signs for it (ready)."""
+        tech = self.technician_of(order.workshop)
+        handover = handovers.create(
+            Direction.TO_OFFICE,
+            office=order.office,
+            workshop=order.workshop,
+            orders_to_pack=[order],
+            actor=tech,
+            now=now,
+        )
+        handovers.send(handover, actor=tech, now=now)
+        self.sign_for(order, now=now)
+        return handover
+
     def advance(
         self, order: RepairOrder, status: OrderStatus, *, price: int | None = 500_000, now=None
     ) -> None:
         net = self.net
-        desk = net.reception_a if order.office_id == net.office_a.id else net.reception_b
+        desk = self.desk_of(order)
         tech = self.technician_of(order.workshop)
         path = PATHS[status]
-        if order.workshop.is_inside(order.office_id):
+        remote = not order.workshop.is_inside(order.office_id)
+        if not remote:
             path = [s for s in path if s not in (S.TO_WORKSHOP, S.TO_OFFICE)]
             if status in (S.TO_WORKSHOP, S.TO_OFFICE):
                 raise ValueError("an in-office workshop has no transit statuses")
         for step in path:
+            if step is S.TO_WORKSHOP:
+                self.send(order, now=now)
+                continue
+            if step is S.READY and remote:
+                self.bring_back(order, now=now)
+                continue
             if step is S.DIAGNOSING:
                 if order.workshop.kind is WorkshopKind.PARTNER:
                     orders.accept(order, actor=net.admin, technician=tech, now=now)
+                if remote:
+                    self.sign_for(order, now=now)
                 orders.change_status(order, step, actor=tech, now=now)
                 orders.record_work(
                     order,
@@ -279,8 +336,6 @@ class Factory:
                         actor=desk,
                         now=now,
                     )
-            actor = desk if step in (S.TO_WORKSHOP, S.READY, S.COLLECTED, S.CANCELLED) else tech
-            if step is S.READY and order.workshop.is_inside(order.office_id):
-                actor = tech
+            actor = desk if step in (S.COLLECTED, S.CANCELLED) else tech
             note = "Customer changed their mind" if step is S.CANCELLED else None
             orders.change_status(order, step, actor=actor, note=note, now=now)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .enums import OrderKind, OrderStatus, Outcome, Role
 from .errors import N_, DomainError, IllegalTransition, NotPermitted
+from .handovers import Place
 
 S = OrderStatus
 
@@ -36,6 +37,10 @@ class OrderFacts:
     accepted: bool = False  # by the partner workshop's manager
     pending_parts: int = 0  # parts lines not reserved yet
     missing_serials: int = 0  # reserved serial-tracked lines without their serial numbers
+    # Where the device is by its handovers (None: it never travelled in one), and whether a
+    # handover that has not arrived yet holds it (a draft or one on its way).
+    place: Place | None = None
+    in_handover: bool = False
 
     @property
     def quote(self) -> int | None:
@@ -53,6 +58,8 @@ class Request:
     """What the person asking for the change supplies with it."""
 
     note: str | None = None
+    # Taken by the handover service as the handover is sent, not by a button on the order.
+    handover: bool = False
 
 
 # A guard returns None when the transition may go ahead, or an English message (a template
@@ -69,6 +76,41 @@ def workshop_is_remote(facts: OrderFacts, _request: Request) -> str | None:
 def workshop_in_office(facts: OrderFacts, _request: Request) -> str | None:
     if not facts.workshop_in_office:
         return N_("The device must travel to and from the workshop with a handover.")
+    return None
+
+
+def travels_in_handover(_facts: OrderFacts, request: Request) -> str | None:
+    """A device leaves the office for the workshop only in a handover, with its manifest."""
+    if not request.handover:
+        return N_("Devices travel to the workshop in a handover: put the order into one.")
+    return None
+
+
+def arrived_at_workshop(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.place in (Place.IN_TRANSIT, Place.MISSING):
+        return N_("The device has not arrived yet: sign for it in its handover first.")
+    return None
+
+
+def not_signed_for(facts: OrderFacts, _request: Request) -> str | None:
+    """A partner refuses a device before signing for it: the courier takes it back."""
+    if facts.place is Place.WORKSHOP:
+        return N_(
+            "The workshop has signed for the device: diagnose it and send it back unrepaired "
+            "instead."
+        )
+    return None
+
+
+def back_at_office(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.place in (Place.WORKSHOP, Place.IN_TRANSIT, Place.MISSING):
+        return N_("The device is not back yet: it is ready once the office signs for its handover.")
+    return None
+
+
+def not_in_handover(facts: OrderFacts, _request: Request) -> str | None:
+    if facts.in_handover:
+        return N_("The order is packed in a handover: take it out of the handover first.")
     return None
 
 
@@ -197,14 +239,16 @@ _approved_start = Rule(ANYONE, (has_price, parts_reserved), records_approval=Tru
 
 TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
     S.RECEIVED: {
-        S.TO_WORKSHOP: Rule(OFFICE, (workshop_is_remote, workshop_takes_orders)),
+        S.TO_WORKSHOP: Rule(
+            OFFICE, (workshop_is_remote, travels_in_handover, workshop_takes_orders)
+        ),
         S.DIAGNOSING: Rule(WORKSHOP, (workshop_in_office,)),
-        S.CANCELLED: Rule(OFFICE, (reason_given,)),
+        S.CANCELLED: Rule(OFFICE, (not_in_handover, reason_given)),
     },
     S.TO_WORKSHOP: {
-        S.DIAGNOSING: Rule(WORKSHOP, (accepted_by_partner,)),
+        S.DIAGNOSING: Rule(WORKSHOP, (accepted_by_partner, arrived_at_workshop)),
         # Refused by the workshop: back to the office to be routed again.
-        S.RECEIVED: Rule(WORKSHOP_MANAGEMENT, (reason_given,)),
+        S.RECEIVED: Rule(WORKSHOP_MANAGEMENT, (not_signed_for, reason_given)),
     },
     S.DIAGNOSING: {
         S.AWAITING_APPROVAL: _ask_for_approval,
@@ -243,7 +287,9 @@ TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
         S.READY: Rule(WORKSHOP | OFFICE, (workshop_in_office, has_outcome)),
     },
     S.TO_OFFICE: {
-        S.READY: Rule(OFFICE, (has_outcome,)),
+        # Taken as the office signs for the return handover (or by hand for a device that came
+        # back before handovers were kept).
+        S.READY: Rule(OFFICE, (has_outcome, back_at_office)),
     },
     S.READY: {
         S.COLLECTED: Rule(OFFICE, (has_outcome, charge_known, balance_paid)),
@@ -280,8 +326,9 @@ class Option:
 
 
 # Guards that say a transition does not apply to this order at all (rather than "not yet"):
-# the workshop's placement, and a new approval that the price does not call for.
-NOT_OFFERED_GUARDS = (workshop_is_remote, workshop_in_office, beyond_allowed)
+# the workshop's placement, a new approval that the price does not call for, and sending, which
+# is done by the handover (the way into one is the Handovers page, not a status button).
+NOT_OFFERED_GUARDS = (workshop_is_remote, workshop_in_office, beyond_allowed, travels_in_handover)
 
 
 def options(facts: OrderFacts, role: Role) -> list[Option]:

@@ -2,6 +2,7 @@
 
 from .customer import Customer, Device
 from .document import Document, OfficeText
+from .handover import Handover, HandoverItem
 from .network import Office, Workshop, WorkshopContract
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
 from .stock import OrderLine, Part, StockLevel, StockLocation, StockMovement, StockTransfer
@@ -11,6 +12,8 @@ __all__ = [
     "Customer",
     "Device",
     "Document",
+    "Handover",
+    "HandoverItem",
     "Office",
     "OfficeText",
     "OrderLine",

@@ -67,7 +67,8 @@ def _translations(locale: str) -> Translations:
 
 
 class Writer:
-    """Captions and values in the document's language."""
+    """Captions and values in the document's language. `snapshot` is the frozen data of any
+    document that says its `locale` and `currency` (an order's Snapshot, a handover manifest)."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot

@@ -27,13 +27,15 @@ from ..domain.documents import (
     missing_fields,
 )
 from ..domain.enums import OrderStatus, PaymentKind
+from ..domain.handovers import Direction, Manifest, ManifestDevice, ManifestPart
 from ..domain.stock import LineKind, split_serials
 from ..domain.texts import TextKind
 from ..extensions import db
-from ..models import Document, OrderLine, RepairOrder, User
+from ..models import Document, Handover, OrderLine, RepairOrder, User
 from ..models._types import utcnow
+from ..pdf import manifest as manifest_pdf
 from . import order_lines
-from .clock import local_date
+from .clock import local_date, local_zone
 from .texts import current_text
 
 
@@ -232,3 +234,50 @@ def get_version(order: RepairOrder, kind: DocumentKind, version: int) -> Documen
             Document.order_id == order.id, Document.kind == kind, Document.version == version
         )
     ).scalar_one_or_none()
+
+
+def handover_manifest(handover: Handover) -> bytes:
+    """The manifest of a handover as PDF, in its office's language. Not stored: it is drawn from
+    the handover's own frozen rows (devices as packed), so a reprint gives the same bytes.
+
+    Expects the handover loaded with its items (queries.handovers.get_handover_for).
+    """
+    config = current_app.config
+    office, workshop = handover.office, handover.workshop
+    locale = office.locale if office.locale in config["LANGUAGES"] else "en"
+    outbound = handover.direction is Direction.TO_WORKSHOP
+    source, destination = (office, workshop) if outbound else (workshop, office)
+    with force_locale(locale):
+        devices = tuple(
+            ManifestDevice(
+                order_number=item.order.number,
+                device=f"{labels.CATEGORY[item.order.device.category]} {item.order.device.title}",
+                serial=item.order.device.serial,
+                condition=item.condition,
+                accessories=item.accessories,
+            )
+            for item in handover.items
+            if item.order is not None
+        )
+    zone = local_zone()
+    manifest = Manifest(
+        locale=locale,
+        currency=config["CURRENCY"],
+        number=handover.number,
+        direction=handover.direction,
+        source_name=source.name,
+        source_address=source.address,
+        destination_name=destination.name,
+        destination_address=destination.address,
+        prepared_at=handover.created_at.astimezone(zone),
+        prepared_by=handover.created_by.name,
+        sent_at=handover.sent_at.astimezone(zone) if handover.sent_at else None,
+        sent_by=handover.sent_by.name if handover.sent_by else None,
+        devices=devices,
+        parts=tuple(
+            ManifestPart(item.part.sku, item.part.name, item.quantity)
+            for item in handover.items
+            if item.part is not None
+        ),
+    )
+    return manifest_pdf.render(manifest, font_cache=font_cache())

@@ -11,8 +11,9 @@ from ..domain.payments import balance_due, check_payment
 from ..extensions import db
 from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop
 from ..models._types import utcnow
+from ..queries.handovers import custody_facts
 from ..queries.orders import paid_total, payment_totals
-from . import network, order_lines
+from . import handovers, network, order_lines
 from .clock import local_date
 from .stale import check_version
 
@@ -31,6 +32,7 @@ def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
     the caller has them already)."""
     pending_parts, missing_serials = order_lines.counts(order, lines)
     paid, prepaid = payment_totals(order.id)
+    place, in_handover = custody_facts(order.id)
     return workflow.OrderFacts(
         status=order.status,
         kind=order.kind,
@@ -50,6 +52,8 @@ def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
         accepted=order.accepted_at is not None,
         pending_parts=pending_parts,
         missing_serials=missing_serials,
+        place=place,
+        in_handover=in_handover,
     )
 
 
@@ -62,11 +66,13 @@ def change_status(
     note_public: bool = False,
     expected_version: int | None = None,
     now: datetime | None = None,
+    handover: bool = False,
 ) -> OrderStatusChange:
     """Move the order to `target` if the workflow table allows it for the actor's role.
 
     The only place that assigns `order.status`. Records the outcome the transition implies,
-    the ready and collected times, and one history row.
+    the ready and collected times, and one history row. `handover` is said only by the handover
+    service sending the device.
     Raises IllegalTransition, NotPermitted or StaleEdit.
     """
     now = now or utcnow()
@@ -75,7 +81,7 @@ def change_status(
         if target in workflow.TRANSITIONS[order.status]:
             order_lines.before_transition(order, target, actor)
         rule = workflow.check_transition(
-            order_facts(order), target, actor.role, workflow.Request(note=note)
+            order_facts(order), target, actor.role, workflow.Request(note=note, handover=handover)
         )
     order_lines.after_transition(order, target, rule, actor)
     if rule.sets_outcome is not None:
@@ -90,6 +96,7 @@ def change_status(
     if order.status is OrderStatus.TO_WORKSHOP and target is OrderStatus.RECEIVED:
         # Refused: back at the office to be routed again, no longer anybody's at the workshop.
         order.accepted_at = order.accepted_by_id = order.technician_id = None
+        handovers.return_refused(order, actor=actor, note=(note or "").strip(), now=now)
     if (
         target is OrderStatus.DIAGNOSING
         and order.technician_id is None
@@ -233,6 +240,11 @@ def reroute(
         raise DomainError(N_("Only an order still at the office can be routed elsewhere."))
     if workshop.id == order.workshop_id:
         raise DomainError(N_("The order is routed there already."), field="workshop_id")
+    if custody_facts(order.id)[1]:
+        raise DomainError(
+            N_("The order is packed in a handover: take it out of the handover first."),
+            field="workshop_id",
+        )
     if not workshop.active:
         raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
     network.check_routable(workshop, local_date())

@@ -23,8 +23,13 @@ HTTP_MESSAGES = {
 
 
 def message_of(error: DomainError) -> str:
-    """The error's message in the visitor's language."""
-    return gettext(error.template, **error.params)
+    """The error's message in the visitor's language (an error given as the reason of another,
+    e.g. the order that stopped a whole handover, is translated too)."""
+    params = {
+        name: message_of(value) if isinstance(value, DomainError) else value
+        for name, value in error.params.items()
+    }
+    return gettext(error.template, **params)
 
 
 def apply_to_form(error: DomainError, form: FlaskForm) -> None:

@@ -258,7 +258,7 @@ def with_parts(make, db, status=S.COLLECTED):
     )
     for step in (S.REPAIRED, S.TO_OFFICE):
         orders.change_status(order, step, actor=net.tech)
-    orders.change_status(order, S.READY, actor=net.reception_a)
+    make.bring_back(order)
     orders.record_payment(
         order,
         kind=PaymentKind.FINAL,

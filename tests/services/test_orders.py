@@ -15,8 +15,10 @@ from servicecenter.domain.errors import (
     PaymentError,
     StaleEdit,
 )
+from servicecenter.domain.handovers import HandoverStatus
 from servicecenter.models import OrderStatusChange, RepairOrder
-from servicecenter.services import orders
+from servicecenter.queries.handovers import open_handover_of
+from servicecenter.services import handovers, orders
 
 S = OrderStatus
 
@@ -70,8 +72,10 @@ def test_an_illegal_change_changes_nothing(make, db):
     order = make.order(S.RECEIVED)
     with pytest.raises(IllegalTransition):
         orders.change_status(order, S.COLLECTED, actor=make.net.admin)
+    with pytest.raises(IllegalTransition, match="in a handover"):
+        orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_a)
     with pytest.raises(NotPermitted):
-        orders.change_status(order, S.TO_WORKSHOP, actor=make.net.tech)
+        orders.change_status(order, S.TO_WORKSHOP, actor=make.net.tech, handover=True)
     db.session.rollback()
     assert order.status is S.RECEIVED
     assert len(history(db, order)) == 1
@@ -200,7 +204,7 @@ def test_a_declined_repair_costs_only_the_diagnostic_fee(make, db):
     order = make.order(S.DIAGNOSING, price=900_000, approval_limit=0, diagnostic_fee=50_000)
     orders.change_status(order, S.AWAITING_APPROVAL, actor=make.net.tech)
     orders.change_status(order, S.TO_OFFICE, actor=desk, note="Too expensive for the customer")
-    orders.change_status(order, S.READY, actor=desk)
+    make.bring_back(order)
     assert order.amount_charged == 50_000
     assert orders.order_facts(order).balance_due == 50_000
     with pytest.raises(PaymentError):
@@ -302,6 +306,9 @@ def test_a_partner_order_waits_for_its_managers_acceptance(make, db):
     assert (order.accepted_by_id, order.technician_id) == (net.manager.id, net.tech.id)
     with pytest.raises(DomainError, match="not waiting"):
         orders.accept(order, actor=net.manager)
+    with pytest.raises(IllegalTransition, match="not arrived yet"):
+        orders.change_status(order, S.DIAGNOSING, actor=net.tech)
+    make.sign_for(order)
     orders.change_status(order, S.DIAGNOSING, actor=net.tech)
     db.session.commit()
     assert order.status is S.DIAGNOSING
@@ -319,14 +326,15 @@ def test_a_refused_order_is_routed_again_by_the_office(make, db):
     db.session.commit()
     assert order.workshop_id == net.other.id
     assert [row[1] for row in history(db, order)][-2:] == [S.TO_WORKSHOP, S.RECEIVED]
-    orders.change_status(order, S.TO_WORKSHOP, actor=net.reception_a)
+    make.send(order)
     with pytest.raises(DomainError, match="still at the office"):
         orders.reroute(order, net.remote, actor=net.reception_a)
 
 
 def test_an_own_workshop_needs_no_acceptance(make, db):
     order = make.order(S.RECEIVED, office=make.net.office_b, workshop=make.net.in_office)
-    orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_b)
+    make.send(order)
+    make.sign_for(order)
     orders.change_status(order, S.DIAGNOSING, actor=make.net.tech_in_office)
     assert order.status is S.DIAGNOSING
 
@@ -338,12 +346,15 @@ def test_an_order_is_not_sent_to_a_partner_whose_contract_lapsed(make, db):
     contract = db.session.scalar(sa.select(WorkshopContract).filter_by(number="C-REMOTE"))
     contract.active = False
     db.session.flush()
-    with pytest.raises(IllegalTransition, match="suspended"):
-        orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_a)
+    with pytest.raises(DomainError, match="suspended"):
+        make.send(order)
+    # The refused send kept the draft, to be sent once the partner can take it.
+    draft = open_handover_of(order.id)
+    assert (draft.status, order.status) == (HandoverStatus.DRAFT, S.RECEIVED)
     contract.active = True
     make.net.remote.active = False
-    with pytest.raises(IllegalTransition, match="does not take orders"):
-        orders.change_status(order, S.TO_WORKSHOP, actor=make.net.reception_a)
+    with pytest.raises(DomainError, match="does not take orders"):
+        handovers.send(draft, actor=make.net.reception_a)
 
 
 def test_acceptance_is_for_partners_and_active_technicians(make, db):
@@ -353,7 +364,7 @@ def test_acceptance_is_for_partners_and_active_technicians(make, db):
     with pytest.raises(DomainError, match="technician of this workshop"):
         orders.accept(order, actor=net.manager, technician=net.tech)
     own = make.order(S.RECEIVED, office=net.office_b, workshop=net.in_office)
-    orders.change_status(own, S.TO_WORKSHOP, actor=net.reception_b)
+    make.send(own)
     with pytest.raises(DomainError, match="not waiting"):
         orders.accept(own, actor=net.admin)
     with pytest.raises(DomainError, match="routed there already"):

@@ -56,6 +56,9 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         # Network pages: admin only, the role check comes before any lookup.
         "workshop_id": 1,
         "contract_id": 1,
+        # Handover pages: scope is tested in tests/web/test_handovers.py.
+        "handover_id": 1,
+        "item_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():
@@ -202,20 +205,22 @@ def test_an_order_within_scope_opens(client, make, login_as, insider):
 @pytest.mark.parametrize(
     ("insider", "start", "target"),
     [
-        ("reception_a", S.RECEIVED, S.TO_WORKSHOP),
-        ("admin", S.RECEIVED, S.TO_WORKSHOP),
+        ("reception_a", S.RECEIVED, S.CANCELLED),
+        ("admin", S.RECEIVED, S.CANCELLED),
         ("tech", S.TO_WORKSHOP, S.DIAGNOSING),
         ("manager", S.TO_WORKSHOP, S.DIAGNOSING),
     ],
 )
 def test_insiders_change_the_status(client, make, login_as, fresh, insider, start, target):
     order = make.order(start)
-    if start is S.TO_WORKSHOP:  # the partner's manager has taken it on
+    if start is S.TO_WORKSHOP:  # the partner's manager has taken it on, and it has arrived
         order_service.accept(order, actor=make.net.manager)
+        make.sign_for(order)
         _db.session.commit()
     login_as(getattr(make.net, insider))
     response = client.post(
-        f"/orders/{order.number}/status", data={"target": target.value, "version": order.version}
+        f"/orders/{order.number}/status",
+        data={"target": target.value, "note": "Customer left", "version": order.version},
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/orders/{order.number}")

@@ -50,7 +50,7 @@ def test_login_needs_the_token(guarded, make):
 def test_a_status_change_needs_the_token(guarded, make, fresh):
     order = make.order(OrderStatus.RECEIVED)
     log_in(guarded)
-    data = {"target": "to_workshop", "version": order.version}
+    data = {"target": "cancelled", "note": "Customer left", "version": order.version}
     before = database_snapshot()
     assert guarded.post(f"/orders/{order.number}/status", data=data).status_code == 400
     assert (
@@ -65,7 +65,7 @@ def test_a_status_change_needs_the_token(guarded, make, fresh):
     response = guarded.post(f"/orders/{order.number}/status", data={**data, "csrf_token": token})
     assert response.status_code == 302
     fresh()
-    assert order.status is OrderStatus.TO_WORKSHOP
+    assert order.status is OrderStatus.CANCELLED
 
 
 def test_intake_needs_the_token(guarded, make, db, fresh):

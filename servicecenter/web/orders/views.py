@@ -19,6 +19,7 @@ from ...domain.stock import LineKind, LineState
 from ...domain.warranty import days_left, legal_deadline
 from ...extensions import db
 from ...models._types import utcnow
+from ...queries import handovers as handover_queries
 from ...queries import routing
 from ...queries import stock as stock_queries
 from ...queries.network import get_workshop, list_offices, list_technicians, list_workshops
@@ -110,6 +111,7 @@ def _render_detail(
         else None,
         payment_form=(payment_form or _new_payment_form(order, facts)) if may_pay else None,
         **_routing_context(order, accept_form, route_form),
+        custody=handover_queries.custody_of(order),
         printable=printable_kinds(order),
         issued=document_service.list_documents(order),
         **_lines_context(order, lines, part_form, service_form, line_form, serials_form),
