@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from ...domain.handovers import Direction
 from ..orders.forms import VersionedForm
@@ -19,7 +19,7 @@ class OrdersChoice(SelectMultipleField):
 
     def pre_validate(self, form):
         if not self.data:
-            raise ValueError(_l("Choose at least one device to put into the handover."))
+            raise ValidationError(_l("Choose at least one device to put into the handover."))
 
 
 class NewHandoverForm(FlaskForm):
