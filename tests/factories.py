@@ -271,6 +271,12 @@ class Factory:
 
     def bring_back(self, order: RepairOrder, *, now=None) -> Handover:
         """The workshop sends a finished device back; the office signs for it (ready)."""
+        handover = self.send_back(order, now=now)
+        self.sign_for(order, now=now)
+        return handover
+
+    def send_back(self, order: RepairOrder, *, now=None) -> Handover:
+        """The workshop sends a finished device back to its office (on its way)."""
         tech = self.technician_of(order.workshop)
         handover = handovers.create(
             Direction.TO_OFFICE,
@@ -281,7 +287,6 @@ class Factory:
             now=now,
         )
         handovers.send(handover, actor=tech, now=now)
-        self.sign_for(order, now=now)
         return handover
 
     def advance(

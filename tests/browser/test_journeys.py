@@ -94,11 +94,13 @@ def test_receptionist_takes_a_device_in(page, make, log_in, screenshot):
         page.locator("#route option", has_text="Remote Partner").get_attribute("value")
     )
     expect(page.get_by_text("7391")).to_be_hidden()  # behind "Show device passcode"
-    expect_actions(page, "Send to workshop", "Cancel order")
+    # It leaves for the workshop in a handover (the Handovers page), not by a status button.
+    expect_actions(page, "Cancel order")
+    expect(page.locator("#custody")).to_contain_text("Put it into a handover")
     screenshot("intake-order-opened")
 
 
-def test_technician_works_an_order_through_the_workshop(page, make, log_in, screenshot):
+def test_technician_works_an_order_through_the_workshop(page, make, log_in, db, screenshot):
     # Paid, estimate 4,000 and "repair without asking up to 10,000" taken at intake.
     order = make.order(OrderStatus.TO_WORKSHOP)
     # The partner's manager takes the order on and gives it to the technician.
@@ -110,6 +112,9 @@ def test_technician_works_an_order_through_the_workshop(page, make, log_in, scre
     expect(page.get_by_text("Order accepted")).to_be_visible()
     expect(page.locator("#accepted")).to_contain_text("Accepted by Manager")
     page.get_by_role("button", name="Log out").click()
+    db.session.rollback()
+    make.sign_for(order)  # the device has arrived (tests/browser: the handover journey)
+    db.session.commit()
 
     log_in(make.net.tech)
     page.goto("/workshop/queue")
@@ -200,16 +205,26 @@ def test_a_repair_above_the_customers_limit_waits_for_approval(page, make, log_i
     expect(page.locator("#timeline")).to_contain_text("Customer agreed on the phone")
 
 
-def test_receptionist_hands_a_repaired_device_back(page, make, log_in, screenshot):
+def test_receptionist_hands_a_repaired_device_back(page, make, log_in, db, screenshot):
     order = make.order(OrderStatus.TO_OFFICE, price=180_000, prepayment=30_000)
+    handover = make.send_back(order)
+    db.session.commit()
     log_in(make.net.reception_a)
     page.get_by_role("link", name="Orders", exact=True).click()
     page.get_by_role("link", name=order.number).click()
 
     expect_status(page, "To office")
-    expect_actions(page, "Ready for pickup")
-    press(page, "Ready for pickup")
+    expect(page.locator("#custody-now")).to_have_text("In transit: Remote Partner → Office A")
+    expect(page.get_by_role("button", name="Ready for pickup")).to_be_disabled()
+    # The device arrives: the office signs for its handover, which makes it ready for pickup.
+    page.get_by_role("link", name="Handovers", exact=True).click()
+    page.get_by_role("link", name=handover.number).click()
+    press(page, "Sign for the handover")
+    expect(page.get_by_text("Signed for: the handover has arrived.")).to_be_visible()
+    expect(page.locator("#devices-table .item-state")).to_have_text("Signed for")
+    page.get_by_role("link", name=order.number).click()
     expect_status(page, "Ready")
+    expect(page.locator("#custody-now")).to_have_text("At the office: Office A")
     expect_actions(page, "Hand over to customer")
     expect(page.get_by_role("button", name="Hand over to customer")).to_be_disabled()
     expect(page.locator("#actions")).to_contain_text("The balance due must be paid")
@@ -389,3 +404,70 @@ def test_technician_fits_a_part_from_stock(page, make, log_in, db, screenshot):
     expect(fitted).to_have_count(1)
     expect(fitted).to_contain_text(order.number)
     screenshot("stock-ledger-of-an-order")
+
+
+def test_two_devices_go_to_a_partner_one_accepted_one_refused(page, make, log_in, screenshot):
+    """The office sends two devices in one handover; the partner accepts one and refuses the
+    other, signs for the accepted one noting a missing accessory; the office sees both."""
+    net = make.net
+    kept = make.order(device=make.device(serial="KEEP-0001"))
+    refused = make.order(device=make.device(serial="BACK-0002"))
+
+    log_in(net.reception_a)
+    page.get_by_role("link", name="Handovers", exact=True).click()
+    batch = page.locator(".batch", has_text="Office A → Remote Partner")
+    expect(batch.locator("input[name=order]:checked")).to_have_count(2)
+    screenshot("handovers-ready-to-send")
+    batch.get_by_role("button", name="Prepare a handover").click()
+    expect(page.get_by_text("prepared: print the manifest")).to_be_visible()
+    number = page.locator("#handover-number").inner_text()
+    expect(page.locator("#devices-table tbody tr")).to_have_count(2)
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Print the manifest").click()
+    expect(popup.value).to_have_url(re.compile(r"/manifest\.pdf$"))
+    popup.value.close()
+    press(page, "Mark as sent")
+    expect(page.get_by_text("Sent: the devices are on their way.")).to_be_visible()
+    expect(page.locator("#handover-status")).to_have_text("On its way")
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(net.manager)
+    page.goto("/workshop/inbox")
+    page.get_by_role("link", name=kept.number).click()
+    page.locator("#accept").get_by_label("Technician").select_option(label="Tech")
+    press(page, "Accept")
+    expect(page.get_by_text("Order accepted")).to_be_visible()
+    page.goto("/workshop/inbox")
+    page.get_by_role("link", name=refused.number).click()
+    page.get_by_label("Note", exact=True).fill("We do not repair this model")
+    press(page, "Refuse and return to office")
+    page.goto("/handovers")
+    page.get_by_role("link", name=number).click()
+    refused_row = page.locator(f"#devices-table tr[data-order='{refused.number}']")
+    expect(refused_row.locator(".item-state")).to_have_text("Refused, taken back")
+    kept_row = page.locator(f"#devices-table tr[data-order='{kept.number}']")
+    expect(kept_row.get_by_label("Arrived")).to_be_checked()
+    kept_row.get_by_placeholder("Discrepancy, if any").fill("Charger missing")
+    screenshot("handover-receipt")
+    press(page, "Sign for the handover")
+    expect(page.get_by_text("Signed for: the handover has arrived.")).to_be_visible()
+    expect(kept_row.locator(".item-state")).to_have_text("Signed for")
+    expect(kept_row.locator(".item-note")).to_have_text("Charger missing")
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(net.reception_a)
+    page.goto(f"/orders/{kept.number}")
+    expect(page.locator("#custody-now")).to_have_text("At the workshop: Remote Partner")
+    expect(page.locator("#custody-trail")).to_contain_text("Charger missing")
+    expect(page.locator("#accepted")).to_contain_text("Accepted by Manager")
+    screenshot("order-custody")
+    page.goto(f"/orders/{refused.number}")
+    expect_status(page, "Received")
+    expect(page.locator("#history .refused")).to_have_text("Refused by the workshop")
+    expect(page.locator("#history")).to_contain_text("We do not repair this model")
+    expect(page.locator("#custody-now")).to_have_text("At the office: Office A")
+    # Back at the counter, the office may route it to another workshop and send it again.
+    expect(page.locator("#route")).to_be_visible()
+    page.goto("/handovers")
+    expect(page.locator(".batch")).to_contain_text(refused.number)
+    screenshot("handovers-after")
