@@ -19,12 +19,7 @@ def _moment(writer: Writer, value) -> str:
 
 def _header(writer: Writer, manifest: Manifest) -> list[Flowable]:
     _ = writer._
-    left = [
-        text(manifest.source_name, "title"),
-        text(manifest.source_address, "small"),
-        text("→ " + manifest.destination_name, "value"),
-        text(manifest.destination_address, "small"),
-    ]
+    left = [text(manifest.source_name, "title"), text(manifest.source_address, "small")]
     right = [
         text(_("Handover manifest"), "section"),
         text(manifest.number, "number"),
@@ -45,14 +40,22 @@ def _header(writer: Writer, manifest: Manifest) -> list[Flowable]:
     return [table, Spacer(1, 3 * mm)]
 
 
+def _place(name: str, address: str) -> str:
+    return f"{name}, {address}" if address else name
+
+
+# An empty cell to write in by hand (text() would print a dash).
+BLANK = "\u00a0"
+
+
 def pages(writer: Writer, manifest: Manifest) -> list[list[Flowable]]:
     _ = writer._
     story = [
         *_header(writer, manifest),
         fields_table(
             [
-                (_("From"), f"{manifest.source_name}, {manifest.source_address or '—'}"),
-                (_("To"), f"{manifest.destination_name}, {manifest.destination_address or '—'}"),
+                (_("From"), _place(manifest.source_name, manifest.source_address)),
+                (_("To"), _place(manifest.destination_name, manifest.destination_address)),
                 (_("Prepared by"), manifest.prepared_by),
                 (
                     _("Sent"),
@@ -76,7 +79,7 @@ def pages(writer: Writer, manifest: Manifest) -> list[list[Flowable]]:
                         device.serial,
                         device.condition,
                         device.accessories or "—",
-                        "",
+                        BLANK,
                     ]
                     for index, device in enumerate(manifest.devices, start=1)
                 ],
@@ -89,7 +92,7 @@ def pages(writer: Writer, manifest: Manifest) -> list[list[Flowable]]:
                     _("Accessories"),
                     _("Received"),
                 ],
-                [7 * mm, 30 * mm, 36 * mm, 28 * mm, CONTENT_WIDTH - 159 * mm, 34 * mm, 24 * mm],
+                [6 * mm, 28 * mm, 34 * mm, 26 * mm, CONTENT_WIDTH - 141 * mm, 26 * mm, 21 * mm],
             )
         )
     units = sum(part.quantity for part in manifest.parts)
@@ -99,11 +102,11 @@ def pages(writer: Writer, manifest: Manifest) -> list[list[Flowable]]:
             lines_table(
                 writer,
                 [
-                    [str(index), part.sku, part.name, str(part.quantity), ""]
+                    [str(index), part.sku, part.name, str(part.quantity), BLANK]
                     for index, part in enumerate(manifest.parts, start=1)
                 ],
                 ["#", _("SKU"), _("Part"), _("Qty"), _("Received")],
-                [7 * mm, 35 * mm, CONTENT_WIDTH - 90 * mm, 18 * mm, 30 * mm],
+                [6 * mm, 34 * mm, CONTENT_WIDTH - 82 * mm, 21 * mm, 21 * mm],
             )
         )
     else:
