@@ -40,8 +40,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_handovers'))
     )
     with op.batch_alter_table('handovers', schema=None) as batch_op:
-        batch_op.create_index('ix_handovers_office', ['office_id', 'status', 'id'], unique=False)
-        batch_op.create_index('ix_handovers_workshop', ['workshop_id', 'status', 'id'], unique=False)
+        batch_op.create_index('ix_handovers_created', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_handovers_office', ['office_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_handovers_workshop', ['workshop_id', 'created_at', 'id'], unique=False)
 
     op.create_table('handover_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -85,6 +86,7 @@ def downgrade():
     with op.batch_alter_table('handovers', schema=None) as batch_op:
         batch_op.drop_index('ix_handovers_workshop')
         batch_op.drop_index('ix_handovers_office')
+        batch_op.drop_index('ix_handovers_created')
 
     op.drop_table('handovers')
     # ### end Alembic commands ###

@@ -22,8 +22,10 @@ class Handover(db.Model):
 
     __tablename__ = "handovers"
     __table_args__ = (
-        sa.Index("ix_handovers_office", "office_id", "status", "id"),
-        sa.Index("ix_handovers_workshop", "workshop_id", "status", "id"),
+        # the Handovers page of an office, a workshop or the whole network, newest first
+        sa.Index("ix_handovers_office", "office_id", "created_at", "id"),
+        sa.Index("ix_handovers_workshop", "workshop_id", "created_at", "id"),
+        sa.Index("ix_handovers_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -86,11 +86,11 @@ def list_handovers(
     return keyset_page(
         db.session,
         statement,
-        key_columns=(Handover.id,),
+        key_columns=(Handover.created_at, Handover.id),
         descending=True,
         cursor=cursor,
         limit=limit,
-        key_of=lambda handover: (handover.id,),
+        key_of=lambda handover: (handover.created_at, handover.id),
     )
 
 

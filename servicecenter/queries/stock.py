@@ -418,20 +418,23 @@ def list_recent_closed_transfers(user: User, *, limit: int = 20) -> list[StockTr
 SUGGESTIONS = 300
 
 
-def available_at_workshop(workshop_id: int, *, limit: int = SUGGESTIONS) -> list[tuple]:
-    """(SKU, name, available) of the active parts a workshop has available, by SKU: what the
-    technician can put on an order without waiting. One query."""
+def available_parts(
+    *, workshop_id: int | None = None, office_id: int | None = None, limit: int = SUGGESTIONS
+) -> list[tuple]:
+    """(SKU, name, available) of the active parts a workshop (or an office) has available, by
+    SKU: what can go on an order, or into a handover, without waiting. One query."""
     available = StockLevel.on_hand - StockLevel.reserved
+    place = (
+        StockLocation.workshop_id == workshop_id
+        if workshop_id is not None
+        else StockLocation.office_id == office_id
+    )
     return list(
         db.session.execute(
             sa.select(Part.sku, Part.name, available)
             .join(Part, Part.id == StockLevel.part_id)
             .join(StockLocation, StockLocation.id == StockLevel.location_id)
-            .where(
-                StockLocation.workshop_id == workshop_id,
-                available > 0,
-                Part.active.is_(True),
-            )
+            .where(place, available > 0, Part.active.is_(True))
             .order_by(Part.sku)
             .limit(limit)
         ).all()

@@ -237,12 +237,12 @@ def add_part(
     packed = sum(item.quantity or 0 for item in _items(handover) if item.part_id == part.id)
     available = stock.level_of(part.id, _source(handover).id).available
     if packed + quantity > available:
-        raise StockError(
-            N_("Only %(available)s of %(sku)s are available here (%(packed)s packed already)."),
-            available=available,
-            sku=part.sku,
-            packed=packed,
+        message = (
+            N_("Only %(available)s of %(sku)s are available here (%(packed)s packed already).")
+            if packed
+            else N_("Only %(available)s of %(sku)s are available here.")
         )
+        raise StockError(message, available=available, sku=part.sku, packed=packed)
     item = HandoverItem(
         handover_id=handover.id, part_id=part.id, quantity=quantity, state=ItemState.PACKED
     )

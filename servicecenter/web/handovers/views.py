@@ -23,6 +23,7 @@ from ...domain.errors import DomainError
 from ...domain.handovers import Arrival, Direction, HandoverStatus, ItemState
 from ...extensions import db
 from ...queries import handovers as handover_queries
+from ...queries import stock as stock_queries
 from ...queries.network import get_office, get_workshop
 from ...services import documents
 from ...services import handovers as handover_service
@@ -118,6 +119,14 @@ def _render_detail(handover, *, receipt=None, part_form=None, code=200):
             office_id=handover.office_id,
             workshop_id=handover.workshop_id,
         )
+    may_send = handover_service.is_sender(current_user, handover)
+    in_stock = []
+    if handover.status is HandoverStatus.DRAFT and may_send:
+        outbound = handover.direction is Direction.TO_WORKSHOP
+        in_stock = stock_queries.available_parts(
+            office_id=handover.office_id if outbound else None,
+            workshop_id=None if outbound else handover.workshop_id,
+        )
     add_form = AddOrdersForm(formdata=None, version=handover.version)
     add_form.order.choices = [SelectChoice(order.id, order.number) for order in sendable]
     return render_template(
@@ -130,7 +139,8 @@ def _render_detail(handover, *, receipt=None, part_form=None, code=200):
         part_form=part_form or PartLineForm(formdata=None, prefix="part", version=handover.version),
         action_form=HandoverActionForm(formdata=None, version=handover.version),
         receipt=receipt or {},
-        may_send=handover_service.is_sender(current_user, handover),
+        in_stock=in_stock,
+        may_send=may_send,
         may_receive=handover_service.is_receiver(current_user, handover),
     ), code
 

@@ -144,7 +144,7 @@ def _lines_context(order, lines, part_form, service_form, line_form, serials_for
         labour_total=sum(line.total for line in live if line.kind is LineKind.SERVICE),
         parts_total=sum(line.total for line in live if line.kind is LineKind.PART),
         may_edit_lines=may_edit,
-        in_stock=stock_queries.available_at_workshop(order.workshop_id) if may_edit else [],
+        in_stock=stock_queries.available_parts(workshop_id=order.workshop_id) if may_edit else [],
         may_take_out=workshop and order.status is OrderStatus.REPAIRED,
         part_form=(part_form or PartLineForm(formdata=None, prefix="part", version=version))
         if may_edit
