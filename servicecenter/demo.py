@@ -547,6 +547,7 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
             )
         )
 
+    outbound: list[RepairOrder] = []
     plan = [(status, days) for status, count, days in SPREAD for _ in range(count)]
     plan.sort(key=lambda item: -item[1][1])  # oldest first, so repeat visits follow originals
     for index, (target, (min_days, max_days)) in enumerate(plan):
@@ -599,13 +600,68 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
             ),
             now=moment,
         )
+        if target is S.TO_WORKSHOP and not workshop.is_inside(office.id):
+            outbound.append(order)  # sent below, several devices to a handover
+            continue
         walker.walk(order, target, moment)
+    _dispatch(network, outbound, now)
+    _send_back(network, now)
     _repeat_visits(network, rng, today)
     # After the orders, so that the catalogue does not change the orders a seed makes.
     _catalogue(network, rng)
     _parts_on_open_orders(network, rng)
     db.session.flush()
     return network
+
+
+def _batches(orders_to_send: list[RepairOrder]) -> dict[tuple[int, int], list[RepairOrder]]:
+    batches: dict[tuple[int, int], list[RepairOrder]] = {}
+    for order in orders_to_send:
+        batches.setdefault((order.office_id, order.workshop_id), []).append(order)
+    return batches
+
+
+def _dispatch(network: Network, orders_to_send: list[RepairOrder], now: datetime) -> None:
+    """The devices on their way to the workshops: one handover per office and workshop, sent an
+    hour after the last of them was taken in (the partners have not answered yet)."""
+    for batch in _batches(orders_to_send).values():
+        first = batch[0]
+        desk = network.receptionist_of(first.office)
+        moment = min(max(order.received_at for order in batch) + timedelta(hours=1), now)
+        handover = handovers.create(
+            Direction.TO_WORKSHOP,
+            office=first.office,
+            workshop=first.workshop,
+            orders_to_pack=batch,
+            actor=desk,
+            now=moment,
+        )
+        handovers.send(handover, actor=desk, now=moment)
+
+
+def _send_back(network: Network, now: datetime) -> None:
+    """Of the devices a workshop has finished, all but the latest are on their way back in one
+    handover per office (the office signs for them on the Handovers page)."""
+    finished = db.session.execute(
+        sa.select(RepairOrder)
+        .where(RepairOrder.status == S.TO_OFFICE)
+        .order_by(RepairOrder.status_changed_at, RepairOrder.id)
+    ).scalars()
+    for batch in _batches(list(finished)).values():
+        if len(batch) < 2:
+            continue
+        first, going = batch[0], batch[:-1]
+        sender = network.technician_of(first.workshop)
+        moment = min(max(order.status_changed_at for order in going) + timedelta(hours=1), now)
+        handover = handovers.create(
+            Direction.TO_OFFICE,
+            office=first.office,
+            workshop=first.workshop,
+            orders_to_pack=going,
+            actor=sender,
+            now=moment,
+        )
+        handovers.send(handover, actor=sender, now=moment)
 
 
 def _catalogue(network: Network, rng: random.Random) -> None:
