@@ -74,3 +74,33 @@ def stock_worker(url: str, ids: dict, jobs: list[tuple[str, int]], start) -> lis
                 outcome = "short"
             outcomes.append(f"{job}:{outcome}")
     return outcomes
+
+
+def handover_worker(url: str, ids: dict, start) -> str:
+    """Pack the same orders into a handover of one's own and send it, as a second receptionist
+    at the same counter would at the same moment; say how it ended."""
+    from servicecenter import create_app
+    from servicecenter.database import write_transaction
+    from servicecenter.domain.errors import DomainError
+    from servicecenter.domain.handovers import Direction
+    from servicecenter.extensions import db
+    from servicecenter.models import Office, RepairOrder, User, Workshop
+    from servicecenter.services import handovers
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context(), write_transaction():
+        start.wait()
+        try:
+            handover = handovers.create(
+                Direction.TO_WORKSHOP,
+                office=db.session.get(Office, ids["office"]),
+                workshop=db.session.get(Workshop, ids["workshop"]),
+                orders_to_pack=[db.session.get(RepairOrder, i) for i in ids["orders"]],
+                actor=db.session.get(User, ids["desk"]),
+            )
+            handovers.send(handover, actor=db.session.get(User, ids["desk"]))
+            db.session.commit()
+        except DomainError:
+            db.session.rollback()
+            return "refused"
+    return "sent"
