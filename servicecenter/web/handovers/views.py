@@ -120,6 +120,7 @@ def _render_detail(handover, *, receipt=None, part_form=None, code=200):
             workshop_id=handover.workshop_id,
         )
     may_send = handover_service.is_sender(current_user, handover)
+    may_receive = handover_service.is_receiver(current_user, handover)
     in_stock = []
     if handover.status is HandoverStatus.DRAFT and may_send:
         outbound = handover.direction is Direction.TO_WORKSHOP
@@ -141,7 +142,9 @@ def _render_detail(handover, *, receipt=None, part_form=None, code=200):
         receipt=receipt or {},
         in_stock=in_stock,
         may_send=may_send,
-        may_receive=handover_service.is_receiver(current_user, handover),
+        draft=handover.status is HandoverStatus.DRAFT,
+        receiving=handover.status is HandoverStatus.SENT and may_receive,
+        may_receive=may_receive,
     ), code
 
 
