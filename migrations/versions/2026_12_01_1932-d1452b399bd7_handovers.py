@@ -52,6 +52,8 @@ def upgrade():
     sa.Column('part_id', sa.Integer(), nullable=True),
     sa.Column('quantity', sa.Integer(), nullable=True),
     sa.Column('transfer_id', sa.Integer(), nullable=True),
+    sa.Column('device', sa.String(length=200), nullable=False),
+    sa.Column('serial', sa.String(length=64), nullable=False),
     sa.Column('condition', sa.Text(), nullable=False),
     sa.Column('accessories', sa.String(length=300), nullable=False),
     sa.Column('state', sa.Enum('packed', 'received', 'missing', 'returned', name='itemstate', native_enum=False, length=20), nullable=False),

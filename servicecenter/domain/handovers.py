@@ -33,7 +33,9 @@ class ItemState(StrEnum):
     PACKED = "packed"  # in the draft, or on its way
     RECEIVED = "received"  # signed for at the destination
     MISSING = "missing"  # did not arrive with the handover (may still arrive later)
-    RETURNED = "returned"  # refused by the partner before it was signed for: back to the office
+    # Back at the sender: refused by the partner before it was signed for (the courier took it
+    # back), or found not to have left after it was missed at the other end.
+    RETURNED = "returned"
 
 
 # Items still travelling with their handover: an order in one of these is in no other handover.
@@ -50,6 +52,16 @@ MAX_NOTE = 300
 
 class HandoverError(DomainError):
     """A handover cannot be put together, sent or received like this."""
+
+
+class ItemRefused(DomainError):
+    """One order of a handover could not take the step: the whole step is refused."""
+
+    def __init__(self, number: str, reason: DomainError) -> None:
+        super().__init__(N_("%(number)s: %(reason)s"), number=number, reason=reason)
+
+
+NOTHING_CHOSEN = N_("Choose at least one device to put into the handover.")
 
 
 def check_sendable(
@@ -188,14 +200,14 @@ def custody_trail(
 
 
 def place_after(state: ItemState, direction: Direction) -> Place:
-    """Where a device is after the last handover item it travelled in."""
+    """Where a device is after the last handover item it travelled in: at the destination once
+    signed for, back at the sender when it was refused or never left."""
     if state is ItemState.PACKED:
         return Place.IN_TRANSIT
     if state is ItemState.MISSING:
         return Place.MISSING
-    if state is ItemState.RECEIVED and direction is Direction.TO_WORKSHOP:
-        return Place.WORKSHOP
-    return Place.OFFICE  # arrived back, or refused and taken back by the courier
+    at_workshop = (state is ItemState.RECEIVED) == (direction is Direction.TO_WORKSHOP)
+    return Place.WORKSHOP if at_workshop else Place.OFFICE
 
 
 @dataclass(frozen=True)

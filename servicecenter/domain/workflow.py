@@ -93,17 +93,20 @@ def arrived_at_workshop(facts: OrderFacts, _request: Request) -> str | None:
 
 
 def not_signed_for(facts: OrderFacts, _request: Request) -> str | None:
-    """A partner refuses a device before signing for it: the courier takes it back."""
+    """A partner refuses a device before signing for it: the courier takes it back. A device
+    missing on the way is nobody's to send back until it turns up."""
     if facts.place is Place.WORKSHOP:
         return N_(
             "The workshop has signed for the device: diagnose it and send it back unrepaired "
             "instead."
         )
+    if facts.place is Place.MISSING:
+        return N_("The device did not arrive: sign for it in its handover once it turns up.")
     return None
 
 
 def back_at_office(facts: OrderFacts, _request: Request) -> str | None:
-    if facts.place in (Place.WORKSHOP, Place.IN_TRANSIT, Place.MISSING):
+    if facts.in_handover or facts.place in (Place.WORKSHOP, Place.IN_TRANSIT, Place.MISSING):
         return N_("The device is not back yet: it is ready once the office signs for its handover.")
     return None
 

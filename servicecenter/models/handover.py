@@ -58,12 +58,19 @@ class Handover(db.Model):
         return f"H-{self.created_at.year}-{self.id:06d}"
 
     @property
+    def ends(self) -> tuple[Office | Workshop, Office | Workshop]:
+        """The sending and the receiving place."""
+        if self.direction is Direction.TO_WORKSHOP:
+            return self.office, self.workshop
+        return self.workshop, self.office
+
+    @property
     def source_name(self) -> str:
-        return self.office.name if self.direction is Direction.TO_WORKSHOP else self.workshop.name
+        return self.ends[0].name
 
     @property
     def destination_name(self) -> str:
-        return self.workshop.name if self.direction is Direction.TO_WORKSHOP else self.office.name
+        return self.ends[1].name
 
     def __repr__(self) -> str:
         return f"<Handover {self.id} {self.status}>"
@@ -92,7 +99,10 @@ class HandoverItem(db.Model):
     quantity: Mapped[int | None]
     # The stock transfer that carries the part once the handover is sent.
     transfer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_transfers.id"))
-    # The device as it was packed (what the manifest lists and the receiver checks).
+    # The device as it was packed (what the manifest lists and the receiver checks): a reprint
+    # of the manifest shows the same even if the order is corrected later.
+    device: Mapped[str] = mapped_column(sa.String(200), default="")
+    serial: Mapped[str] = mapped_column(sa.String(64), default="")
     condition: Mapped[str] = mapped_column(sa.Text, default="")
     accessories: Mapped[str] = mapped_column(sa.String(300), default="")
     state: Mapped[ItemState] = mapped_column(enum_column(ItemState))

@@ -13,6 +13,7 @@ from ..domain.handovers import (
     SENDABLE_STATUS,
     Direction,
     HandoverStatus,
+    ItemState,
     Leg,
     Place,
     Step,
@@ -94,20 +95,30 @@ def list_handovers(
     )
 
 
-def item_counts(handover_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per handover: how many devices and how many part units it carries (one query)."""
+@dataclass(frozen=True)
+class Counts:
+    devices: int = 0
+    units: int = 0  # of parts
+    missing: int = 0  # items that did not arrive (still missing)
+
+
+def item_counts(handover_ids: list[int]) -> dict[int, Counts]:
+    """Per handover: the devices and part units it carries, and how many items are missing
+    (one query)."""
     if not handover_ids:
         return {}
+    missing = sa.case((HandoverItem.state == ItemState.MISSING, 1), else_=0)
     rows = db.session.execute(
         sa.select(
             HandoverItem.handover_id,
             sa.func.count(HandoverItem.order_id),
             sa.func.coalesce(sa.func.sum(HandoverItem.quantity), 0),
+            sa.func.sum(missing),
         )
         .where(HandoverItem.handover_id.in_(handover_ids))
         .group_by(HandoverItem.handover_id)
     ).all()
-    return {handover_id: (int(devices), int(units)) for handover_id, devices, units in rows}
+    return {row[0]: Counts(*(int(value or 0) for value in row[1:])) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -133,22 +144,29 @@ def _remote():
     return sa.or_(Workshop.in_office_id.is_(None), Workshop.in_office_id != RepairOrder.office_id)
 
 
+def _waiting(user: User, direction: Direction) -> sa.Select:
+    """Orders the user's side may put into a handover of `direction` now: at the right end,
+    with a workshop off the office's premises, in no other handover."""
+    return (
+        sa.select(RepairOrder)
+        .join(Workshop, Workshop.id == RepairOrder.workshop_id)
+        .where(
+            RepairOrder.status == SENDABLE_STATUS[direction],
+            _remote(),
+            _not_travelling(),
+            _sender_scope(user, direction),
+        )
+    )
+
+
 def sendable_orders(
     user: User, direction: Direction, *, office_id: int, workshop_id: int, order_ids=None
 ) -> list[RepairOrder]:
     """Orders that may go into a handover of `direction` between these two places now."""
     statement = (
-        sa.select(RepairOrder)
-        .join(Workshop, Workshop.id == RepairOrder.workshop_id)
+        _waiting(user, direction)
         .options(joinedload(RepairOrder.device), joinedload(RepairOrder.workshop))
-        .where(
-            RepairOrder.status == SENDABLE_STATUS[direction],
-            RepairOrder.office_id == office_id,
-            RepairOrder.workshop_id == workshop_id,
-            _remote(),
-            _not_travelling(),
-            _sender_scope(user, direction),
-        )
+        .where(RepairOrder.office_id == office_id, RepairOrder.workshop_id == workshop_id)
         .order_by(RepairOrder.received_at, RepairOrder.id)
     )
     if order_ids is not None:
@@ -172,18 +190,11 @@ def ready_to_send(user: User, *, limit: int = 200) -> list[Batch]:
     batches: dict[tuple, Batch] = {}
     for direction in Direction:
         statement = (
-            sa.select(RepairOrder)
-            .join(Workshop, Workshop.id == RepairOrder.workshop_id)
+            _waiting(user, direction)
             .options(
                 joinedload(RepairOrder.device),
                 joinedload(RepairOrder.office),
                 joinedload(RepairOrder.workshop),
-            )
-            .where(
-                RepairOrder.status == SENDABLE_STATUS[direction],
-                _remote(),
-                _not_travelling(),
-                _sender_scope(user, direction),
             )
             .order_by(RepairOrder.workshop_id, RepairOrder.received_at, RepairOrder.id)
             .limit(limit)
@@ -273,3 +284,15 @@ def open_handover_of(order_id: int) -> Handover | None:
         .join(HandoverItem, HandoverItem.handover_id == Handover.id)
         .where(HandoverItem.open_order_id == order_id)
     ).scalar_one_or_none()
+
+
+def carriers_of(transfer_ids: list[int]) -> dict[int, Handover]:
+    """The handover that carries each of these stock transfers, if any (one query)."""
+    if not transfer_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(HandoverItem.transfer_id, Handover)
+        .join(Handover, Handover.id == HandoverItem.handover_id)
+        .where(HandoverItem.transfer_id.in_(transfer_ids))
+    ).all()
+    return {transfer_id: handover for transfer_id, handover in rows}

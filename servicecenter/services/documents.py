@@ -27,7 +27,7 @@ from ..domain.documents import (
     missing_fields,
 )
 from ..domain.enums import OrderStatus, PaymentKind
-from ..domain.handovers import Direction, Manifest, ManifestDevice, ManifestPart
+from ..domain.handovers import Manifest, ManifestDevice, ManifestPart
 from ..domain.stock import LineKind, split_serials
 from ..domain.texts import TextKind
 from ..extensions import db
@@ -243,16 +243,15 @@ def handover_manifest(handover: Handover) -> bytes:
     Expects the handover loaded with its items (queries.handovers.get_handover_for).
     """
     config = current_app.config
-    office, workshop = handover.office, handover.workshop
+    office = handover.office
     locale = office.locale if office.locale in config["LANGUAGES"] else "en"
-    outbound = handover.direction is Direction.TO_WORKSHOP
-    source, destination = (office, workshop) if outbound else (workshop, office)
+    source, destination = handover.ends
     with force_locale(locale):
         devices = tuple(
             ManifestDevice(
                 order_number=item.order.number,
-                device=f"{labels.CATEGORY[item.order.device.category]} {item.order.device.title}",
-                serial=item.order.device.serial,
+                device=f"{labels.CATEGORY[item.order.device.category]} {item.device}",
+                serial=item.serial,
                 condition=item.condition,
                 accessories=item.accessories,
             )

@@ -19,11 +19,12 @@ from ..domain.enums import OrderStatus, Role, WorkshopKind
 from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..domain.handovers import (
     MAX_NOTE,
-    OPEN_ITEM_STATES,
+    NOTHING_CHOSEN,
     Arrival,
     Direction,
     HandoverError,
     HandoverStatus,
+    ItemRefused,
     ItemState,
     check_arrival,
     check_sendable,
@@ -32,7 +33,7 @@ from ..domain.stock import StockError, check_quantity
 from ..extensions import db
 from ..models import Handover, HandoverItem, Office, Part, RepairOrder, User, Workshop
 from ..models._types import utcnow
-from ..queries.handovers import open_handover_of
+from ..queries.handovers import open_handover_of, sendable_orders
 from . import orders, stock
 from .atomic import atomic
 
@@ -110,6 +111,21 @@ def _check_answered(handover: Handover, order: RepairOrder) -> None:
         )
 
 
+def chosen_orders(
+    user: User, direction: Direction, *, office: Office, workshop: Workshop, order_ids: list[int]
+) -> list[RepairOrder]:
+    """The orders ticked on a page, if every one of them may travel between these two places
+    now (another office's order, or one gone meanwhile, is refused rather than left out)."""
+    chosen = sendable_orders(
+        user, direction, office_id=office.id, workshop_id=workshop.id, order_ids=order_ids
+    )
+    if len(chosen) != len(set(order_ids)):
+        raise HandoverError(
+            N_("Some of the devices chosen cannot travel now: look at the list again.")
+        )
+    return chosen
+
+
 def _check_sendable(handover: Handover, order: RepairOrder) -> None:
     check_sendable(
         handover.direction,
@@ -134,6 +150,8 @@ def _pack(handover: Handover, order: RepairOrder) -> HandoverItem:
         handover_id=handover.id,
         order_id=order.id,
         open_order_id=order.id,
+        device=order.device.title,
+        serial=order.device.serial,
         condition=order.condition,
         accessories=order.accessories,
         state=ItemState.PACKED,
@@ -166,7 +184,7 @@ def create(
     place, not ready to go, in another handover), NotPermitted for the other side.
     """
     if not orders_to_pack:
-        raise HandoverError(N_("Choose at least one device to put into the handover."))
+        raise HandoverError(NOTHING_CHOSEN)
     handover = Handover(
         direction=direction,
         status=HandoverStatus.DRAFT,
@@ -197,22 +215,29 @@ def add_orders(
     _check_version(handover, expected_version)
     _require(handover, HandoverStatus.DRAFT)
     if not orders_to_pack:
-        raise HandoverError(N_("Choose at least one device to put into the handover."))
+        raise HandoverError(NOTHING_CHOSEN)
     for order in orders_to_pack:
         _pack(handover, order)
     _touch(handover)
 
 
+def _location(place: Office | Workshop):
+    if isinstance(place, Office):
+        return stock.location_for(office=place)
+    return stock.location_for(workshop=place)
+
+
 def _source(handover: Handover):
-    if handover.direction is Direction.TO_WORKSHOP:
-        return stock.location_for(office=handover.office)
-    return stock.location_for(workshop=handover.workshop)
+    return _location(handover.ends[0])
 
 
 def _destination(handover: Handover):
-    if handover.direction is Direction.TO_WORKSHOP:
-        return stock.location_for(workshop=handover.workshop)
-    return stock.location_for(office=handover.office)
+    return _location(handover.ends[1])
+
+
+def may_pack_parts(user: User) -> bool:
+    """Parts leave a stock with those who may send them (not a technician on their own)."""
+    return user.role in stock.RECEIVERS
 
 
 @atomic
@@ -231,6 +256,8 @@ def add_part(
     _require_sender(actor, handover)
     _check_version(handover, expected_version)
     _require(handover, HandoverStatus.DRAFT)
+    if not may_pack_parts(actor):
+        raise NotPermitted(N_("Parts leave the stock with the manager or the office: ask them."))
     check_quantity(quantity)
     if not part.active:
         raise StockError(N_("This part is no longer in the catalogue."), field="sku")
@@ -285,13 +312,6 @@ def cancel(handover: Handover, *, actor: User, expected_version: int | None = No
     db.session.flush()
 
 
-class ItemRefused(DomainError):
-    """One order of a handover could not take the step: the whole step is refused."""
-
-    def __init__(self, number: str, reason: DomainError) -> None:
-        super().__init__(N_("%(number)s: %(reason)s"), number=number, reason=reason)
-
-
 @atomic
 def send(
     handover: Handover,
@@ -316,6 +336,7 @@ def send(
     for item in items:
         if item.order_id is not None:
             order = item.order
+            _check_sendable(handover, order)  # the order may have changed since it was packed
             if handover.direction is Direction.TO_WORKSHOP:
                 try:
                     orders.change_status(
@@ -323,8 +344,6 @@ def send(
                     )
                 except DomainError as error:
                     raise ItemRefused(order.number, error) from None
-            else:
-                _check_sendable(handover, order)  # the order may have changed since it was packed
         else:
             transfer = stock.send(
                 item.part,
@@ -349,7 +368,7 @@ def _sign_for(item: HandoverItem, handover: Handover, actor: User, now: datetime
     item.open_order_id = None
     db.session.flush()
     if item.part_id is not None:
-        stock.receive_transfer(item.transfer, actor=actor)
+        stock.receive_transfer(item.transfer, actor=actor, via_handover=True)
     elif handover.direction is Direction.TO_OFFICE:
         try:
             orders.change_status(
@@ -403,6 +422,11 @@ def receive(
     db.session.flush()
 
 
+def _missing(handover: Handover, item: HandoverItem) -> None:
+    if item.handover_id != handover.id or item.state is not ItemState.MISSING:
+        raise HandoverError(N_("This item is not missing."))
+
+
 @atomic
 def arrived_late(
     handover: Handover,
@@ -410,12 +434,13 @@ def arrived_late(
     *,
     actor: User,
     note: str = "",
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> None:
     """A device or parts that were missing on receipt turned up: sign for them now."""
     _require_receiver(actor, handover)
-    if item.state is not ItemState.MISSING:
-        raise HandoverError(N_("This item is not missing."))
+    _check_version(handover, expected_version)
+    _missing(handover, item)
     if item.order is not None:
         _check_answered(handover, item.order)
     if note.strip():  # what it came with, after what was said when it was missing
@@ -424,13 +449,41 @@ def arrived_late(
     _touch(handover)
 
 
+@atomic
+def back_at_sender(
+    handover: Handover,
+    item: HandoverItem,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    """What was missed at the other end never left, or the courier brought it back: parts are
+    in the sender's stock again, a device coming back to the office is at its workshop again
+    (to be sent once more). A device that was on its way to the workshop is not settled here:
+    the workshop signs for it when it turns up."""
+    _require_sender(actor, handover)
+    _check_version(handover, expected_version)
+    _missing(handover, item)
+    if item.order is not None and handover.direction is Direction.TO_WORKSHOP:
+        raise HandoverError(
+            N_("%(number)s left for the workshop: the workshop signs for it when it turns up."),
+            number=item.order.number,
+        )
+    if item.part_id is not None:
+        stock.cancel_transfer(item.transfer, actor=actor, via_handover=True)
+    item.state = ItemState.RETURNED
+    item.answered_at, item.answered_by_id = now or utcnow(), actor.id
+    item.open_order_id = None
+    _touch(handover)
+
+
 def return_refused(order: RepairOrder, *, actor: User, note: str, now: datetime) -> None:
     """The partner refused an order whose device is on its way: the courier takes it back, so
     its handover item is closed and the office may send the device elsewhere."""
     item = db.session.execute(
         sa.select(HandoverItem).where(
-            HandoverItem.open_order_id == order.id,
-            HandoverItem.state.in_(OPEN_ITEM_STATES),
+            HandoverItem.open_order_id == order.id, HandoverItem.state == ItemState.PACKED
         )
     ).scalar_one_or_none()
     if item is None:
@@ -439,4 +492,5 @@ def return_refused(order: RepairOrder, *, actor: User, note: str, now: datetime)
     item.answered_at, item.answered_by_id = now, actor.id
     item.note = note[:MAX_NOTE]
     item.open_order_id = None
-    db.session.flush()
+    # A receipt opened before the refusal must not sign for the device after it.
+    _touch(db.session.get(Handover, item.handover_id))

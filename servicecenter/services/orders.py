@@ -240,11 +240,8 @@ def reroute(
         raise DomainError(N_("Only an order still at the office can be routed elsewhere."))
     if workshop.id == order.workshop_id:
         raise DomainError(N_("The order is routed there already."), field="workshop_id")
-    if custody_facts(order.id)[1]:
-        raise DomainError(
-            N_("The order is packed in a handover: take it out of the handover first."),
-            field="workshop_id",
-        )
+    if (message := workflow.not_in_handover(order_facts(order), workflow.Request())) is not None:
+        raise DomainError(message, field="workshop_id")
     if not workshop.active:
         raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
     network.check_routable(workshop, local_date())

@@ -31,6 +31,8 @@ from ..domain.stock import (
 )
 from ..extensions import db
 from ..models import (
+    Handover,
+    HandoverItem,
     Office,
     Part,
     StockLevel,
@@ -326,9 +328,24 @@ def _close(transfer: StockTransfer, status: TransferStatus, actor: User, now: da
     db.session.refresh(transfer)
 
 
+def _not_in_a_handover(transfer: StockTransfer, via_handover: bool) -> None:
+    """Parts sent in a handover are signed for (or called back) in it, with its devices."""
+    if via_handover:
+        return
+    carrier = db.session.execute(
+        sa.select(Handover).join(HandoverItem).where(HandoverItem.transfer_id == transfer.id)
+    ).scalar_one_or_none()
+    if carrier is not None:
+        raise DomainError(
+            N_("These parts travel in handover %(handover)s: sign for them there."),
+            handover=carrier.number,
+        )
+
+
 @atomic
-def receive_transfer(transfer: StockTransfer, *, actor: User) -> None:
+def receive_transfer(transfer: StockTransfer, *, actor: User, via_handover: bool = False) -> None:
     _require(actor, transfer.destination, TRANSFER_RECEIVERS)
+    _not_in_a_handover(transfer, via_handover)
     now = utcnow()
     _close(transfer, TransferStatus.RECEIVED, actor, now)
     record(
@@ -344,9 +361,10 @@ def receive_transfer(transfer: StockTransfer, *, actor: User) -> None:
 
 
 @atomic
-def cancel_transfer(transfer: StockTransfer, *, actor: User) -> None:
+def cancel_transfer(transfer: StockTransfer, *, actor: User, via_handover: bool = False) -> None:
     """Call a transfer off while in transit: the parts are back at the sender."""
     _require(actor, transfer.source, RECEIVERS)
+    _not_in_a_handover(transfer, via_handover)
     now = utcnow()
     _close(transfer, TransferStatus.CANCELLED, actor, now)
     details = dict(actor=actor, transfer_id=transfer.id, now=now, unit_cost=transfer.part.unit_cost)

@@ -98,13 +98,16 @@ def register(app: Flask) -> None:
         # Two requests changed the same order at the same moment: the version column let one
         # through and stopped the other at its flush. Nothing of the second was saved.
         db.session.rollback()
-        return render(
-            409,
-            gettext("Changed by someone else"),
+        detail = (
             gettext(
+                "Someone else changed this handover while you had it open. Check it and try again."
+            )
+            if request.path.startswith("/handovers/")
+            else gettext(
                 "Someone else changed this order while you had it open. Check it and try again."
-            ),
+            )
         )
+        return render(409, gettext("Changed by someone else"), detail)
 
     @app.errorhandler(500)
     def server_error(error):

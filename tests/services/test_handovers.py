@@ -307,3 +307,121 @@ def test_a_stale_page_cannot_send_or_sign(make, db):
     handovers.send(handover, actor=net.reception_a, expected_version=handover.version)
     with pytest.raises(HandoverError, match="sent already"):
         handovers.add_orders(handover, [make.order()], actor=net.reception_a)
+
+
+def test_a_refusal_makes_an_open_receipt_stale(make, db):
+    """The receiver's page was opened before the manager refused one of its devices: signing
+    with it is refused instead of signing for a device that went back."""
+    net = make.net
+    kept, refused = make.order(), make.order()
+    handover = outbound(make, kept, refused)
+    handovers.send(handover, actor=net.reception_a)
+    seen = handover.version
+    orders.change_status(refused, S.RECEIVED, actor=net.manager, note="Not our brand")
+    assert handover.version != seen
+    orders.accept(kept, actor=net.manager)
+    item = item_of(db, handover, kept)
+    with pytest.raises(StaleEdit):
+        handovers.receive(
+            handover, {item.id: Arrival(True)}, actor=net.manager, expected_version=seen
+        )
+
+
+def test_parts_of_a_handover_are_signed_for_in_it_not_on_the_stock_page(make, db):
+    net = make.net
+    part = stocked_part(make, db)
+    handover = outbound(make, make.order())
+    handovers.add_part(handover, part, 1, actor=net.reception_a)
+    handovers.send(handover, actor=net.reception_a)
+    transfer = db.session.scalars(sa.select(StockTransfer)).one()
+    with pytest.raises(DomainError, match=f"travel in handover {handover.number}"):
+        stock.receive_transfer(transfer, actor=net.manager)
+    with pytest.raises(DomainError, match=f"travel in handover {handover.number}"):
+        stock.cancel_transfer(transfer, actor=net.reception_a)
+
+
+def test_a_technician_sends_devices_back_but_not_parts(make, db):
+    net = make.net
+    order = make.order(S.TO_OFFICE)
+    handover = handovers.create(
+        Direction.TO_OFFICE,
+        office=net.office_a,
+        workshop=net.remote,
+        orders_to_pack=[order],
+        actor=net.tech,
+    )
+    part = stocked_part(make, db)
+    with pytest.raises(NotPermitted, match="manager or the office"):
+        handovers.add_part(handover, part, 1, actor=net.tech)
+    handovers.send(handover, actor=net.tech)
+
+
+def test_what_went_missing_on_the_way_back_can_be_found_at_the_sender(make, db):
+    net = make.net
+    order = make.order(S.TO_OFFICE)
+    handover = make.send_back(order)
+    item = item_of(db, handover, order)
+    handovers.receive(handover, {item.id: Arrival(False, "Not in the bag")}, actor=net.reception_a)
+    assert custody_facts(order.id) == (Place.MISSING, True)
+    with pytest.raises(NotPermitted):
+        handovers.back_at_sender(handover, item, actor=net.reception_a)
+    handovers.back_at_sender(handover, item, actor=net.tech)
+    assert item.state is ItemState.RETURNED
+    assert custody_facts(order.id) == (Place.WORKSHOP, False)
+    make.bring_back(order)  # packed again and sent: this time it arrives
+    assert order.status is S.READY
+
+
+def test_missing_parts_go_back_into_the_senders_stock(make, db):
+    net = make.net
+    part = stocked_part(make, db, quantity=2)
+    order = make.order()
+    handover = outbound(make, order)
+    handovers.add_part(handover, part, 2, actor=net.reception_a)
+    handovers.send(handover, actor=net.reception_a)
+    orders.accept(order, actor=net.manager)
+    parts_item = db.session.scalars(
+        sa.select(HandoverItem).filter_by(handover_id=handover.id, part_id=part.id)
+    ).one()
+    handovers.receive(
+        handover,
+        {item_of(db, handover, order).id: Arrival(True), parts_item.id: Arrival(False, "No box")},
+        actor=net.manager,
+    )
+    handovers.back_at_sender(handover, parts_item, actor=net.reception_a)
+    office_stock = stock.location_for(office=net.office_a)
+    assert stock.level_of(part.id, office_stock.id) == stock.Level(on_hand=2)
+    assert stock.reconcile() == []
+
+
+def test_a_device_missing_on_its_way_to_the_workshop_waits_for_it(make, db):
+    net = make.net
+    order = make.order(S.TO_WORKSHOP)
+    orders.accept(order, actor=net.manager)
+    handover = get_handover_for(net.admin, item_of_order(db, order).handover_id)
+    item = item_of(db, handover, order)
+    handovers.receive(handover, {item.id: Arrival(False, "Courier lost it")}, actor=net.manager)
+    with pytest.raises(IllegalTransition, match="did not arrive"):
+        orders.change_status(order, S.RECEIVED, actor=net.manager, note="Refuse it")
+    with pytest.raises(HandoverError, match="workshop signs for it when it turns up"):
+        handovers.back_at_sender(handover, item, actor=net.reception_a)
+
+
+def test_only_the_orders_of_both_places_are_chosen(make, db):
+    net = make.net
+    mine, theirs = make.order(), make.order(office=net.office_b)
+    with pytest.raises(HandoverError, match="cannot travel now"):
+        handovers.chosen_orders(
+            net.reception_a,
+            Direction.TO_WORKSHOP,
+            office=net.office_a,
+            workshop=net.remote,
+            order_ids=[mine.id, theirs.id],
+        )
+    assert handovers.chosen_orders(
+        net.reception_a,
+        Direction.TO_WORKSHOP,
+        office=net.office_a,
+        workshop=net.remote,
+        order_ids=[mine.id],
+    ) == [mine]

@@ -157,3 +157,9 @@ def test_an_order_in_a_handover_is_taken_out_before_it_is_cancelled():
         check_transition(
             facts(S.RECEIVED, in_handover=True), S.CANCELLED, Role.RECEPTIONIST, Request(note="n")
         )
+
+
+def test_a_device_in_a_return_handover_is_ready_only_once_signed_for():
+    # Even one that travelled before handovers were kept (no place known).
+    with pytest.raises(IllegalTransition, match="not back yet"):
+        check_transition(facts(S.TO_OFFICE, in_handover=True), S.READY, Role.RECEPTIONIST)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from servicecenter.domain.enums import OrderStatus
 from servicecenter.domain.handovers import Direction, HandoverStatus, ItemState
+from servicecenter.extensions import db as _db
 from servicecenter.models import Handover, HandoverItem
 from servicecenter.services import handovers
 from servicecenter.services import orders as order_service
@@ -62,8 +63,11 @@ def test_the_office_prepares_and_sends_a_handover(client, make, login_as, db, fr
     ("data", "message"),
     [
         ({"order": []}, "Choose at least one device to put into the handover."),
-        ({"order": ["abc"]}, "Choose at least one device to put into the handover."),
+        ({"order": ["abc"]}, "Some of the devices chosen cannot travel now"),
         ({"order": ["999999"]}, "Some of the devices chosen cannot travel now"),
+        ({"order": [str(2**70)]}, "Some of the devices chosen cannot travel now"),
+        ({"order": ["1"], "office_id": "abc"}, "Reload the page and try again."),
+        ({"order": ["1"], "direction": "sideways"}, "Reload the page and try again."),
     ],
 )
 def test_a_bad_choice_gets_a_message_and_writes_nothing(client, make, login_as, data, message):
@@ -83,6 +87,23 @@ def test_a_bad_choice_gets_a_message_and_writes_nothing(client, make, login_as, 
     )
     assert response.status_code == 200
     assert any(message in text for text in alerts(response.get_data(as_text=True)))
+    assert database_snapshot() == before
+    # Adding to a draft: the same words, nothing added.
+    draft = handovers.create(
+        Direction.TO_WORKSHOP,
+        office=net.office_a,
+        workshop=net.remote,
+        orders_to_pack=[make.order()],
+        actor=net.reception_a,
+    )
+    _db.session.commit()
+    before = database_snapshot()
+    if "order" in data and "office_id" not in data and "direction" not in data and data["order"]:
+        response = client.post(
+            f"/handovers/{draft.id}/orders", data={"version": draft.version, **data}
+        )
+        assert response.status_code == 422
+        assert message in " ".join(alerts(response.get_data(as_text=True)))
     assert database_snapshot() == before
 
 

@@ -29,9 +29,15 @@ from ...services import documents
 from ...services import handovers as handover_service
 from ...services.order_lines import find_part
 from ..access import STAFF, roles_required
-from ..errors import apply_to_form
+from ..errors import apply_to_form, message_of
 from ..orders.forms import PartLineForm
-from .forms import AddOrdersForm, HandoverActionForm, NewHandoverForm, ReceiptForm
+from .forms import (
+    AddOrdersForm,
+    ArrivedLateForm,
+    HandoverActionForm,
+    NewHandoverForm,
+    ReceiptForm,
+)
 
 bp = Blueprint("handovers", __name__, url_prefix="/handovers")
 
@@ -44,10 +50,13 @@ def _to_detail(handover):
     return redirect(url_for("handovers.detail", handover_id=handover.id))
 
 
+def _place(place_id: int, getter):
+    return (getter(place_id) if 0 < place_id < 2**63 else None) or abort(404)
+
+
 @bp.get("")
 @roles_required(*STAFF)
 def index():
-    batches = handover_queries.ready_to_send(current_user)
     open_page = handover_queries.list_handovers(current_user, open_only=True, limit=200)
     closed = handover_queries.list_handovers(
         current_user,
@@ -55,13 +64,12 @@ def index():
         cursor=request.args.get("after"),
         limit=current_app.config["PAGE_SIZE"],
     )
-    ids = [h.id for h in open_page.items + closed.items]
     return render_template(
         "handovers/index.html",
-        batches=batches,
+        batches=handover_queries.ready_to_send(current_user),
         open_handovers=open_page.items,
         page=closed,
-        counts=handover_queries.item_counts(ids),
+        counts=handover_queries.item_counts([h.id for h in open_page.items + closed.items]),
     )
 
 
@@ -70,29 +78,21 @@ def index():
 def create():
     form = NewHandoverForm()
     if not form.validate_on_submit():
-        flash(gettext("Choose at least one device to put into the handover."), "danger")
+        problem = form.order.errors or [gettext("Reload the page and try again.")]
+        flash(problem[0], "danger")
         return redirect(url_for("handovers.index"))
     direction = Direction(form.direction.data)
-    office, workshop = _place(form.office_id.data, get_office), _place(form.workshop_id.data)
-    chosen = handover_queries.sendable_orders(
-        current_user,
-        direction,
-        office_id=office.id,
-        workshop_id=workshop.id,
-        order_ids=form.order.data,
-    )
-    if len(chosen) != len(set(form.order.data)):
-        flash(
-            gettext("Some of the devices chosen cannot travel now: look at the list again."),
-            "danger",
-        )
-        return redirect(url_for("handovers.index"))
+    office = _place(form.office_id.data, get_office)
+    workshop = _place(form.workshop_id.data, get_workshop)
     try:
+        chosen = handover_service.chosen_orders(
+            current_user, direction, office=office, workshop=workshop, order_ids=form.order.data
+        )
         handover = handover_service.create(
             direction, office=office, workshop=workshop, orders_to_pack=chosen, actor=current_user
         )
     except DomainError as error:
-        apply_to_form(error, form)
+        flash(message_of(error), "danger")
         return redirect(url_for("handovers.index"))
     db.session.commit()
     flash(
@@ -105,24 +105,20 @@ def create():
     return _to_detail(handover)
 
 
-def _place(place_id: int, getter=get_workshop):
-    found = getter(place_id) if 0 < place_id < 2**63 else None
-    return found or abort(404)
-
-
 def _render_detail(handover, *, receipt=None, part_form=None, code=200):
-    sendable = []
-    if handover.status is HandoverStatus.DRAFT:
+    draft = handover.status is HandoverStatus.DRAFT
+    may_send = handover_service.is_sender(current_user, handover)
+    may_receive = handover_service.is_receiver(current_user, handover)
+    may_pack_parts = draft and may_send and handover_service.may_pack_parts(current_user)
+    sendable, in_stock = [], []
+    if draft and may_send:
         sendable = handover_queries.sendable_orders(
             current_user,
             handover.direction,
             office_id=handover.office_id,
             workshop_id=handover.workshop_id,
         )
-    may_send = handover_service.is_sender(current_user, handover)
-    may_receive = handover_service.is_receiver(current_user, handover)
-    in_stock = []
-    if handover.status is HandoverStatus.DRAFT and may_send:
+    if may_pack_parts:
         outbound = handover.direction is Direction.TO_WORKSHOP
         in_stock = stock_queries.available_parts(
             office_id=handover.office_id if outbound else None,
@@ -141,10 +137,11 @@ def _render_detail(handover, *, receipt=None, part_form=None, code=200):
         action_form=HandoverActionForm(formdata=None, version=handover.version),
         receipt=receipt or {},
         in_stock=in_stock,
-        may_send=may_send,
-        draft=handover.status is HandoverStatus.DRAFT,
+        draft=draft,
         receiving=handover.status is HandoverStatus.SENT and may_receive,
+        may_send=may_send,
         may_receive=may_receive,
+        may_pack_parts=may_pack_parts,
     ), code
 
 
@@ -154,8 +151,9 @@ def detail(handover_id: int):
     return _render_detail(_load(handover_id))
 
 
-def _act(handover_id: int, action, done: str, form_class=HandoverActionForm):
-    """Load, check the form, run one service call, commit; a refusal re-renders the page."""
+def _act(handover_id: int, action, done: str, form_class=HandoverActionForm, again=None):
+    """Load, check the form, run one service call, commit, redirect. A refusal shows the page
+    again, with what was typed when `again(handover, form)` says how (else as flash messages)."""
     handover = _load(handover_id)
     form = form_class()
     if form.validate_on_submit():
@@ -167,6 +165,8 @@ def _act(handover_id: int, action, done: str, form_class=HandoverActionForm):
             db.session.commit()
             flash(done, "success")
             return _to_detail(handover)
+    if again is not None:
+        return _render_detail(handover, code=422, **again(handover, form))
     for errors in form.errors.values():
         for message in errors:
             flash(message, "danger")
@@ -177,11 +177,11 @@ def _act(handover_id: int, action, done: str, form_class=HandoverActionForm):
 @roles_required(*STAFF)
 def add_orders(handover_id: int):
     def action(handover, form):
-        chosen = handover_queries.sendable_orders(
+        chosen = handover_service.chosen_orders(
             current_user,
             handover.direction,
-            office_id=handover.office_id,
-            workshop_id=handover.workshop_id,
+            office=handover.office,
+            workshop=handover.workshop,
             order_ids=form.order.data,
         )
         handover_service.add_orders(
@@ -194,24 +194,26 @@ def add_orders(handover_id: int):
 @bp.post("/<int:handover_id>/parts")
 @roles_required(*STAFF)
 def add_part(handover_id: int):
-    handover = _load(handover_id)
-    form = PartLineForm(prefix="part")
-    if form.validate_on_submit():
-        try:
-            handover_service.add_part(
-                handover,
-                find_part(form.sku.data),
-                form.quantity.data,
-                actor=current_user,
-                expected_version=form.expected_version(),
-            )
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(gettext("Parts added."), "success")
-            return _to_detail(handover)
-    return _render_detail(handover, part_form=form, code=422)
+    def action(handover, form):
+        handover_service.add_part(
+            handover,
+            find_part(form.sku.data),
+            form.quantity.data,
+            actor=current_user,
+            expected_version=form.expected_version(),
+        )
+
+    return _act(
+        handover_id,
+        action,
+        gettext("Parts added."),
+        lambda: PartLineForm(prefix="part"),
+        again=lambda handover, form: {"part_form": form},
+    )
+
+
+def _item(handover, item_id: int):
+    return next((item for item in handover.items if item.id == item_id), None) or abort(404)
 
 
 @bp.post("/<int:handover_id>/items/<int:item_id>/remove")
@@ -226,10 +228,6 @@ def remove_item(handover_id: int, item_id: int):
         )
 
     return _act(handover_id, action, gettext("Taken out of the handover."))
-
-
-def _item(handover, item_id: int):
-    return next((item for item in handover.items if item.id == item_id), None) or abort(404)
 
 
 @bp.post("/<int:handover_id>/send")
@@ -269,23 +267,22 @@ def _arrivals(handover) -> dict[int, Arrival]:
 @bp.post("/<int:handover_id>/receive")
 @roles_required(*STAFF)
 def receive(handover_id: int):
-    handover = _load(handover_id)
-    form = ReceiptForm()
-    arrivals = _arrivals(handover)
-    if form.validate_on_submit():
-        try:
-            handover_service.receive(
-                handover, arrivals, actor=current_user, expected_version=form.expected_version()
-            )
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(gettext("Signed for: the handover has arrived."), "success")
-            return _to_detail(handover)
-    for message in form.version.errors:
-        flash(message, "danger")
-    return _render_detail(handover, receipt=arrivals, code=422)
+    def action(handover, form):
+        handover_service.receive(
+            handover,
+            _arrivals(handover),
+            actor=current_user,
+            expected_version=form.expected_version(),
+        )
+
+    def again(handover, form):
+        for message in form.version.errors:
+            flash(message, "danger")
+        return {"receipt": _arrivals(handover)}
+
+    return _act(
+        handover_id, action, gettext("Signed for: the handover has arrived."), ReceiptForm, again
+    )
 
 
 @bp.post("/<int:handover_id>/items/<int:item_id>/arrived")
@@ -296,19 +293,35 @@ def arrived_late(handover_id: int, item_id: int):
             handover,
             _item(handover, item_id),
             actor=current_user,
-            note=request.form.get("note", ""),
+            note=form.note.data or "",
+            expected_version=form.expected_version(),
         )
 
-    return _act(handover_id, action, gettext("Signed for the item that arrived late."))
+    return _act(
+        handover_id, action, gettext("Signed for the item that arrived late."), ArrivedLateForm
+    )
+
+
+@bp.post("/<int:handover_id>/items/<int:item_id>/back")
+@roles_required(*STAFF)
+def back_at_sender(handover_id: int, item_id: int):
+    def action(handover, form):
+        handover_service.back_at_sender(
+            handover,
+            _item(handover, item_id),
+            actor=current_user,
+            expected_version=form.expected_version(),
+        )
+
+    return _act(handover_id, action, gettext("Back at the sender."))
 
 
 @bp.get("/<int:handover_id>/manifest.pdf")
 @roles_required(*STAFF)
 def manifest(handover_id: int):
     handover = _load(handover_id)
-    content = documents.handover_manifest(handover)
     response = send_file(
-        io.BytesIO(content),
+        io.BytesIO(documents.handover_manifest(handover)),
         mimetype="application/pdf",
         download_name=f"{handover.number}.pdf",
         max_age=0,

@@ -12,6 +12,7 @@ from ...domain.errors import DomainError
 from ...domain.stock import REVERSIBLE, Level, reorder_suggestion
 from ...extensions import db
 from ...queries import stock as queries
+from ...queries.handovers import carriers_of
 from ...services import stock as stock_service
 from ..access import STAFF, roles_required
 from ..errors import apply_to_form, message_of
@@ -356,6 +357,8 @@ def _render_transfers(code=200):
     return render_template(
         "stock/transfers.html",
         page=page,
+        # Parts sent in a handover are signed for there, with its devices.
+        carriers=carriers_of([transfer.id for transfer in page.items]),
         closed=queries.list_recent_closed_transfers(current_user),
         may_use=lambda location: stock_service.may_use(current_user, location),
         button_form=ButtonForm(formdata=None),
