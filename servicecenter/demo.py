@@ -446,15 +446,8 @@ class _Walker:
         outbound = order.status is S.RECEIVED
         if not outbound:
             sender = self.network.technician_of(order.workshop)
-        handover = handovers.create(
-            Direction.TO_WORKSHOP if outbound else Direction.TO_OFFICE,
-            office=order.office,
-            workshop=order.workshop,
-            orders_to_pack=[order],
-            actor=sender,
-            now=moment,
-        )
-        handovers.send(handover, actor=sender, now=moment)
+        direction = Direction.TO_WORKSHOP if outbound else Direction.TO_OFFICE
+        handovers.send_at_once(direction, [order], actor=sender, now=moment)
         if not outbound:
             desk = self.network.receptionist_of(order.office)
             self._sign_for(order, desk, moment + timedelta(hours=3))
@@ -628,15 +621,7 @@ def _dispatch(network: Network, orders_to_send: list[RepairOrder], now: datetime
         first = batch[0]
         desk = network.receptionist_of(first.office)
         moment = min(max(order.received_at for order in batch) + timedelta(hours=1), now)
-        handover = handovers.create(
-            Direction.TO_WORKSHOP,
-            office=first.office,
-            workshop=first.workshop,
-            orders_to_pack=batch,
-            actor=desk,
-            now=moment,
-        )
-        handovers.send(handover, actor=desk, now=moment)
+        handovers.send_at_once(Direction.TO_WORKSHOP, batch, actor=desk, now=moment)
 
 
 def _send_back(network: Network, now: datetime) -> None:
@@ -653,15 +638,7 @@ def _send_back(network: Network, now: datetime) -> None:
         first, going = batch[0], batch[:-1]
         sender = network.technician_of(first.workshop)
         moment = min(max(order.status_changed_at for order in going) + timedelta(hours=1), now)
-        handover = handovers.create(
-            Direction.TO_OFFICE,
-            office=first.office,
-            workshop=first.workshop,
-            orders_to_pack=going,
-            actor=sender,
-            now=moment,
-        )
-        handovers.send(handover, actor=sender, now=moment)
+        handovers.send_at_once(Direction.TO_OFFICE, going, actor=sender, now=moment)
 
 
 def _catalogue(network: Network, rng: random.Random) -> None:

@@ -245,17 +245,9 @@ class Factory:
 
     def send(self, order: RepairOrder, *, now=None) -> Handover:
         """The office sends the device to its workshop in a handover of its own."""
-        desk = self.desk_of(order)
-        handover = handovers.create(
-            Direction.TO_WORKSHOP,
-            office=order.office,
-            workshop=order.workshop,
-            orders_to_pack=[order],
-            actor=desk,
-            now=now,
+        return handovers.send_at_once(
+            Direction.TO_WORKSHOP, [order], actor=self.desk_of(order), now=now
         )
-        handovers.send(handover, actor=desk, now=now)
-        return handover
 
     def sign_for(self, order: RepairOrder, *, actor: User | None = None, note="", now=None):
         """The other end signs for the handover the device travels in (it arrived)."""
@@ -277,17 +269,9 @@ class Factory:
 
     def send_back(self, order: RepairOrder, *, now=None) -> Handover:
         """The workshop sends a finished device back to its office (on its way)."""
-        tech = self.technician_of(order.workshop)
-        handover = handovers.create(
-            Direction.TO_OFFICE,
-            office=order.office,
-            workshop=order.workshop,
-            orders_to_pack=[order],
-            actor=tech,
-            now=now,
+        return handovers.send_at_once(
+            Direction.TO_OFFICE, [order], actor=self.technician_of(order.workshop), now=now
         )
-        handovers.send(handover, actor=tech, now=now)
-        return handover
 
     def advance(
         self, order: RepairOrder, status: OrderStatus, *, price: int | None = 500_000, now=None

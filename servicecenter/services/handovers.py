@@ -361,6 +361,28 @@ def send(
     db.session.flush()
 
 
+def send_at_once(
+    direction: Direction,
+    orders_to_pack: list[RepairOrder],
+    *,
+    actor: User,
+    now: datetime | None = None,
+) -> Handover:
+    """Prepare and send in one step the devices of one office and one workshop (how the demo
+    data and the tests move devices; people use the two steps, printing in between)."""
+    first = orders_to_pack[0]
+    handover = create(
+        direction,
+        office=first.office,
+        workshop=first.workshop,
+        orders_to_pack=orders_to_pack,
+        actor=actor,
+        now=now,
+    )
+    send(handover, actor=actor, now=now)
+    return handover
+
+
 def _sign_for(item: HandoverItem, handover: Handover, actor: User, now: datetime) -> None:
     """One item arrived: the device is in the receiver's custody, the parts in its stock."""
     item.state = ItemState.RECEIVED
