@@ -18,6 +18,7 @@ from .domain.enums import (
     WorkshopKind,
 )
 from .domain.public_status import Stage
+from .domain.settlements import Reason
 from .domain.stock import MovementKind, TransferStatus
 from .domain.texts import TextKind
 
@@ -195,4 +196,11 @@ CONTRACT_STATUS_COLOUR = {
     "expired": "danger",
     "suspended": "warning",
     "none": "danger",
+}
+
+# Why a settlement line earns less than the workshop's labour share.
+SETTLEMENT_REASON = {
+    Reason.NONE: "",
+    Reason.NO_CONTRACT: _l("No contract covered the completion day: share 0"),
+    Reason.OWN_REPEAT: _l("Repeat repair of the workshop's own work: no labour"),
 }

@@ -4,6 +4,7 @@ from .customer import Customer, Device
 from .document import Document, OfficeText
 from .network import Office, Workshop, WorkshopContract
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
+from .partner import Settlement, SettlementLine, WorkshopRefusal
 from .stock import OrderLine, Part, StockLevel, StockLocation, StockMovement, StockTransfer
 from .user import User
 
@@ -19,6 +20,8 @@ __all__ = [
     "Part",
     "Payment",
     "RepairOrder",
+    "Settlement",
+    "SettlementLine",
     "StockLevel",
     "StockLocation",
     "StockMovement",
@@ -26,4 +29,5 @@ __all__ = [
     "User",
     "Workshop",
     "WorkshopContract",
+    "WorkshopRefusal",
 ]

@@ -111,10 +111,19 @@ def fields_table(rows: list[tuple[str, object]], *, label_width: float = 48 * mm
 
 
 def lines_table(
-    writer: Writer, rows: list[list[object]], header: list[str], widths: list[float]
+    writer: Writer,
+    rows: list[list[object]],
+    header: list[str],
+    widths: list[float],
+    *,
+    right: frozenset[int] = frozenset(),
 ) -> Table:
+    """A table of lines under a header row; the columns in `right` (amounts) aligned right."""
     data = [[text(caption, "label") for caption in header]]
-    data += [[text(cell) for cell in row] for row in rows]
+    data += [
+        [text(cell, "right" if index in right else "body") for index, cell in enumerate(row)]
+        for row in rows
+    ]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         table_style(
@@ -221,13 +230,29 @@ def signatures(writer: Writer, left: str, right: str) -> Table:
 
 
 def render(
-    story_pages: list[list[Flowable]], *, title: str, number: str, footer: Callable[[int], str]
+    story_pages: list[list[Flowable]],
+    *,
+    title: str,
+    number: str,
+    footer: Callable[[int], str],
+    watermark: str | None = None,
 ) -> bytes:
-    """Lay the story out on A4 and return the PDF. The same input always gives the same bytes."""
+    """Lay the story out on A4 and return the PDF. The same input always gives the same bytes.
+
+    A `watermark` (e.g. "DRAFT") is printed across every page, behind the text.
+    """
     buffer = io.BytesIO()
 
     def on_page(canvas, document):
         canvas.saveState()
+        if watermark:
+            canvas.setFont(fonts.BOLD, 90)
+            canvas.setFillColor(colors.HexColor("#e4e4e4"))
+            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -30, watermark)
+            canvas.restoreState()
+            canvas.saveState()
         canvas.setFont(fonts.REGULAR, 7)
         canvas.setFillColor(GREY)
         canvas.drawString(MARGIN, 9 * mm, f"{number}  ·  {footer(document.page)}")
