@@ -56,6 +56,9 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         # Network pages: admin only, the role check comes before any lookup.
         "workshop_id": 1,
         "contract_id": 1,
+        # Partner settlements: a workshop and a month.
+        "year": 2026,
+        "month": 11,
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -44,13 +44,13 @@ def figures_rows(partners: list[PartnerYear], year: int) -> list[list[object]]:
     header = [
         gettext("Workshop"),
         gettext("Month"),
-        gettext("Received"),
+        gettext("Taken on"),
         gettext("Refused"),
-        gettext("Refusal rate, %"),
+        gettext("Refusal rate (%)"),
         gettext("Completed"),
-        gettext("Average turnaround, days"),
-        gettext("On time, %"),
-        gettext("Repeat repairs, %"),
+        gettext("Average turnaround (days)"),
+        gettext("On time (%)"),
+        gettext("Repeat repairs (%)"),
     ]
     rows: list[list[object]] = [header]
     for partner in partners:
@@ -67,11 +67,11 @@ def settlement_rows(statement: Statement) -> list[list[object]]:
             gettext("Completed"),
             gettext("Contract"),
             gettext("Labour"),
-            gettext("Share, %"),
+            gettext("Share (%)"),
             gettext("Labour due"),
-            gettext("Network parts, units"),
-            gettext("Workshop parts, units"),
-            gettext("Workshop parts, amount"),
+            gettext("Network parts (units)"),
+            gettext("Workshop parts (units)"),
+            gettext("Workshop parts (amount)"),
             gettext("Due"),
             gettext("Note"),
         ]

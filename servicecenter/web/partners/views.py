@@ -49,7 +49,7 @@ def _year() -> int:
     this_year = local_date().year
     if not raw:
         return this_year
-    year = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
     if valid_period(year):
         return year
     message = gettext(
