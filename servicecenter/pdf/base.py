@@ -40,6 +40,14 @@ STYLES = {
     "label": ParagraphStyle(
         "label", fontName=fonts.REGULAR, fontSize=7.5, leading=9.5, textColor=GREY
     ),
+    "label_right": ParagraphStyle(
+        "label_right",
+        fontName=fonts.REGULAR,
+        fontSize=7.5,
+        leading=9.5,
+        textColor=GREY,
+        alignment=TA_RIGHT,
+    ),
     "value": ParagraphStyle("value", fontName=fonts.BOLD, fontSize=8.5, leading=11),
     "title": ParagraphStyle("title", fontName=fonts.BOLD, fontSize=13, leading=16),
     "section": ParagraphStyle(
@@ -119,7 +127,12 @@ def lines_table(
     right: frozenset[int] = frozenset(),
 ) -> Table:
     """A table of lines under a header row; the columns in `right` (amounts) aligned right."""
-    data = [[text(caption, "label") for caption in header]]
+    data = [
+        [
+            text(caption, "label_right" if index in right else "label")
+            for index, caption in enumerate(header)
+        ]
+    ]
     data += [
         [text(cell, "right" if index in right else "body") for index, cell in enumerate(row)]
         for row in rows

@@ -28,7 +28,9 @@ AMOUNTS = frozenset({2, 3, 4, 5, 6})
 
 
 def period(writer: Writer, year: int, month: int) -> str:
-    return format_date(date(year, month, 1), "LLLL y", locale=writer.locale)
+    """The month as a calendar heads it: "September 2026", "Сентябрь 2026"."""
+    name = format_date(date(year, month, 1), "LLLL y", locale=writer.locale)
+    return name[:1].upper() + name[1:]
 
 
 def _header(writer: Writer, sheet: Sheet) -> list[Flowable]:
@@ -86,6 +88,8 @@ def pages(writer: Writer) -> list[list[Flowable]]:
                 else "0",
             ]
         )
+    network_side = _("For the network: %(name)s") % {"name": sheet.network_name or "—"}
+    workshop_side = _("For the partner workshop: %(name)s") % {"name": sheet.workshop_name}
     story = [
         *_header(writer, sheet),
         fields_table(
@@ -94,7 +98,7 @@ def pages(writer: Writer) -> list[list[Flowable]]:
                 (_("Tax id"), sheet.network_tax_id or "—"),
                 (_("Partner workshop"), sheet.workshop_name),
                 (_("Contract and labour share"), ", ".join(sheet.contracts) or _("no contract")),
-                (_("Period"), period(writer, sheet.year, sheet.month)),
+                (_("Settlement period"), period(writer, sheet.year, sheet.month)),
                 (_("Status"), status),
             ]
         ),
@@ -138,6 +142,6 @@ def pages(writer: Writer) -> list[list[Flowable]]:
             ),
             "small",
         ),
-        signatures(writer, _("For the network"), _("For the partner workshop")),
+        signatures(writer, network_side, workshop_side),
     ]
     return [story]

@@ -34,8 +34,10 @@ def rate(value: float | None) -> str:
 
 
 @bp.app_template_global()
-def month_name(year: int, month: int) -> str:
-    return format_date(date(year, month, 1), "LLLL y")
+def month_name(year: int, month: int, *, with_year: bool = True) -> str:
+    """The month as a calendar writes it on its own: "June 2026", "Июнь 2026"."""
+    name = format_date(date(year, month, 1), "LLLL y" if with_year else "LLLL")
+    return name[:1].upper() + name[1:]
 
 
 @bp.app_template_filter("days")
