@@ -45,6 +45,8 @@ class RepairOrder(db.Model):
         sa.Index("ix_repair_orders_ready", "ready_at", "workshop_id"),
         # the partner figures: a workshop's orders accepted, and made ready, in a range of months
         sa.Index("ix_repair_orders_workshop_accepted", "workshop_id", "accepted_at"),
+        # the orders that came back under our warranty since a day (the repeat-repair rate)
+        sa.Index("ix_repair_orders_kind_received", "kind", "received_at"),
         sa.Index(
             "ix_repair_orders_workshop_ready",
             "workshop_id",

@@ -22,7 +22,7 @@ class WorkshopRefusal(db.Model):
 
     __tablename__ = "workshop_refusals"
     # the partner figures count a range of refusal times per workshop
-    __table_args__ = (sa.Index("ix_workshop_refusals_created", "created_at", "workshop_id"),)
+    __table_args__ = (sa.Index("ix_workshop_refusals_workshop", "workshop_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("repair_orders.id"), index=True)

@@ -80,13 +80,21 @@ def month_bounds(year: int) -> list[datetime]:
     return [month_start(year, month) for month in range(1, 13)] + [month_start(year + 1, 1)]
 
 
-def _month_of(column, bounds: list[datetime]):
-    """The month (1-12) of a timestamp already known to lie within the year's bounds."""
-    return sa.case(*((column < bounds[m], m) for m in range(1, 12)), else_=12)
+def _per_month(bounds: list[datetime], moment, group, *aggregates, where=(), select_from=None):
+    """One grouped SELECT per month of the year, glued by UNION ALL: (group, month, aggregates).
 
-
-def _in_year(column, bounds: list[datetime]) -> sa.ColumnElement[bool]:
-    return sa.and_(column >= bounds[0], column < bounds[-1])
+    Each part reads one range of `moment` and groups by `group` alone, so the database walks an
+    index led by (group, moment) in order, with neither a per-row month expression nor a sort.
+    """
+    parts = []
+    for month in range(1, 13):
+        part = sa.select(group, sa.literal(month), *aggregates)
+        if select_from is not None:
+            part = part.select_from(select_from)
+        parts.append(
+            part.where(*where, moment >= bounds[month - 1], moment < bounds[month]).group_by(group)
+        )
+    return sa.union_all(*parts)
 
 
 def _seconds_between(start, end):
@@ -162,59 +170,75 @@ def list_figures(user: User, year: int) -> list[PartnerYear]:
     bounds = month_bounds(year)
     found: dict[tuple[int, int], dict[str, float]] = {}
 
-    def collect(statement, *names: str) -> None:
-        for workshop_id, month, *values in db.session.execute(statement):
+    def collect(rows, *names: str) -> None:
+        if not isinstance(rows, list):
+            rows = db.session.execute(rows)
+        for workshop_id, month, *values in rows:
             row = found.setdefault((workshop_id, month), {})
             row.update({name: value or 0 for name, value in zip(names, values, strict=True)})
 
-    order = RepairOrder
-    accepted_month = _month_of(order.accepted_at, bounds)
+    order, refusal = RepairOrder, WorkshopRefusal
     collect(
-        sa.select(order.workshop_id, accepted_month, sa.func.count())
-        .where(order.workshop_id.in_(ids), _in_year(order.accepted_at, bounds))
-        .group_by(order.workshop_id, accepted_month),
+        _per_month(
+            bounds,
+            order.accepted_at,
+            order.workshop_id,
+            sa.func.count(),
+            where=[order.workshop_id.in_(ids)],
+        ),
         "received",
     )
-    refusal = WorkshopRefusal
-    refused_month = _month_of(refusal.created_at, bounds)
     collect(
-        sa.select(refusal.workshop_id, refused_month, sa.func.count())
-        .where(refusal.workshop_id.in_(ids), _in_year(refusal.created_at, bounds))
-        .group_by(refusal.workshop_id, refused_month),
+        _per_month(
+            bounds,
+            refusal.created_at,
+            refusal.workshop_id,
+            sa.func.count(),
+            where=[refusal.workshop_id.in_(ids)],
+        ),
         "refused",
     )
-    ready_month = _month_of(order.ready_at, bounds)
     collect(
-        sa.select(
+        _per_month(
+            bounds,
+            order.ready_at,
             order.workshop_id,
-            ready_month,
             sa.func.count(),
             sa.func.sum(_seconds_between(order.received_at, order.ready_at)),
             sa.func.sum(sa.case((order.ready_on_time.is_(True), 1), else_=0)),
             sa.func.sum(sa.case((order.outcome == Outcome.REPAIRED, 1), else_=0)),
-        )
-        .where(order.workshop_id.in_(ids), _in_year(order.ready_at, bounds))
-        .group_by(order.workshop_id, ready_month),
+            where=[order.workshop_id.in_(ids)],
+        ),
         "completed",
         "turnaround_seconds",
         "on_time",
         "repaired",
     )
-    # Driven by the few repeat orders (each names its original), not by every completed one.
+    # Driven by the few orders that came back, each original then found by its id. The year and
+    # the workshops are picked by the month expression, not by a WHERE on the original's indexed
+    # columns: that would tempt the planner into walking every completed order instead.
     original, repeat = aliased(RepairOrder), aliased(RepairOrder)
-    original_month = _month_of(original.ready_at, bounds)
-    collect(
-        sa.select(original.workshop_id, original_month, sa.func.count(sa.distinct(original.id)))
+    month_of_original = sa.case(
+        (original.ready_at < bounds[0], None),
+        *((original.ready_at < bounds[month], month) for month in range(1, 13)),
+        else_=None,
+    )
+    repeats = (
+        sa.select(original.workshop_id, month_of_original, sa.func.count(sa.distinct(original.id)))
         .select_from(repeat)
         .join(original, original.id == repeat.original_order_id)
         .where(
             repeat.original_order_id.is_not(None),
             repeat.kind == OrderKind.REPEAT,
+            # it came back after its original was made ready, so within or after the year
+            repeat.received_at >= bounds[0],
             original.outcome == Outcome.REPAIRED,
-            original.workshop_id.in_(ids),
-            _in_year(original.ready_at, bounds),
         )
-        .group_by(original.workshop_id, original_month),
+        .group_by(original.workshop_id, month_of_original)
+    )
+    wanted = set(ids)
+    collect(
+        [row for row in db.session.execute(repeats) if row[0] in wanted and row[1] is not None],
         "repeats",
     )
     confirmed: dict[int, dict[int, Settlement]] = {}
