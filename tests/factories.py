@@ -243,6 +243,8 @@ class Factory:
         desk = net.reception_a if order.office_id == net.office_a.id else net.reception_b
         tech = self.technician_of(order.workshop)
         path = PATHS[status]
+        if order.status in path:  # on from where the order is
+            path = path[path.index(order.status) + 1 :]
         if order.workshop.is_inside(order.office_id):
             path = [s for s in path if s not in (S.TO_WORKSHOP, S.TO_OFFICE)]
             if status in (S.TO_WORKSHOP, S.TO_OFFICE):

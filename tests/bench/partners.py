@@ -17,15 +17,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from servicecenter import create_app
 from servicecenter.domain.enums import DeviceCategory, WorkshopKind
 from servicecenter.extensions import db
 from servicecenter.models import Part, Workshop, WorkshopContract
 from servicecenter.services import stock
 
-from ..conftest import IsolatedClient
 from ..factories import Factory
-from .stock import log_in, measure
+from .common import bench_app, log_in, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = ROOT / "instance" / "bench" / "partners.sqlite3"
@@ -103,7 +101,7 @@ def build() -> None:
         SELECT
             i, 1, 'BEN-' || printf('%09d', i), {office_id}, 2000 + i / 100000, i,
             printf('%032d', i), {device.customer_id}, {device.id},
-            CASE i % {len(partner_ids)} {workshop_of} END,
+            CASE i / 7 % {len(partner_ids)} {workshop_of} END,
             strftime('%Y-%m-%d %H:%M:%S.000000', received, '+2 hours'), {admin_id}, {desk_id},
             CASE WHEN i % 30 = 0 AND i > 1000 THEN 'repeat' ELSE 'paid' END,
             CASE WHEN i % 30 = 0 AND i > 1000 THEN i - 1000 END,
@@ -120,7 +118,7 @@ def build() -> None:
         FROM o
         """
     )
-    # Every order one service line; every third a fitted part, partly the network's.
+    # Every order one service line; every third a fitted part: 1-3 units, some the network's.
     connection.exec_driver_sql(
         f"""
         INSERT INTO order_lines (order_id, kind, description, quantity, unit_price, state,
@@ -134,8 +132,8 @@ def build() -> None:
         INSERT INTO order_lines (order_id, kind, part_id, location_id, description, quantity,
                                  unit_price, state, serials, network_quantity, added_by_id,
                                  created_at)
-        SELECT o.id, 'part', {first_part} + o.id % {PARTS}, l.id, 'Part', 1 + o.id % 3, 9000,
-               'consumed', '', o.id % 2, {admin_id}, o.received_at
+        SELECT o.id, 'part', {first_part} + o.id % {PARTS}, l.id, 'Part', 1 + o.id / 3 % 3, 9000,
+               'consumed', '', o.id / 5 % 2, {admin_id}, o.received_at
         FROM repair_orders o JOIN stock_locations l ON l.workshop_id = o.workshop_id
         WHERE o.id % 3 = 0 AND o.ready_at IS NOT NULL
         """
@@ -153,13 +151,7 @@ def build() -> None:
 
 
 def main(argv: list[str]) -> int:
-    reuse = "--reuse" in argv and DATABASE.exists()
-    DATABASE.parent.mkdir(parents=True, exist_ok=True)
-    if not reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{DATABASE}")
-    app.test_client_class = IsolatedClient
+    app, reuse = bench_app(DATABASE, argv)
     with app.app_context():
         if not reuse:
             db.create_all()
