@@ -242,6 +242,19 @@ def test_parts_sent_away_again_leave_the_networks_pool(make, display):
     assert line.network_quantity == 1
 
 
+def test_a_transfer_called_off_gives_the_network_its_parts_back(make, display):
+    net = make.net
+    supply(make, display, network=2, own=2)
+    here = stock.location_for(workshop=net.remote)
+    transfer = stock.send(
+        display, here, stock.location_for(office=net.office_b), 2, actor=net.manager
+    )
+    stock.cancel_transfer(transfer, actor=net.manager)
+    db.session.commit()
+    _order, line = repaired_with(make, display, 2)
+    assert line.network_quantity == 2
+
+
 def test_at_our_own_workshop_every_part_is_the_networks(make, display):
     net = make.net
     here = stock.location_for(workshop=net.in_office)
