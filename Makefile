@@ -73,6 +73,7 @@ test-pg: install-dev translations fonts browser
 bench: install-dev translations fonts
 	$(BIN)/python -m tests.bench.documents
 	$(BIN)/python -m tests.bench.stock
+	$(BIN)/python -m tests.bench.partners
 
 lint: install-dev
 	$(BIN)/ruff check servicecenter tests

@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         main,
         network,
         orders,
+        partners,
         parts,
         status,
         stock,
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         parts,
         network,
+        partners,
     )
     for module in modules:
         app.register_blueprint(module.bp)

@@ -19,6 +19,7 @@ from .domain.enums import (
 )
 from .domain.handovers import HandoverStatus, ItemState, Place
 from .domain.public_status import Stage
+from .domain.settlements import Reason
 from .domain.stock import MovementKind, TransferStatus
 from .domain.texts import TextKind
 
@@ -211,7 +212,7 @@ ITEM_STATE = {
     ItemState.PACKED: _l("Packed"),
     ItemState.RECEIVED: _l("Signed for"),
     ItemState.MISSING: _l("Did not arrive"),
-    ItemState.RETURNED: _l("Refused, taken back"),
+    ItemState.RETURNED: _l("Back at the sender"),
 }
 
 PLACE = {
@@ -220,4 +221,11 @@ PLACE = {
     Place.WORKSHOP: _l("At the workshop"),
     Place.MISSING: _l("Missing in transit"),
     Place.CUSTOMER: _l("With the customer"),
+}
+
+# Why a settlement line earns less than the workshop's labour share.
+SETTLEMENT_REASON = {
+    Reason.NONE: "",
+    Reason.NO_CONTRACT: _l("No contract covered the completion day: share 0"),
+    Reason.OWN_REPEAT: _l("Repeat repair of the workshop's own work: no labour"),
 }

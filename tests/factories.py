@@ -280,6 +280,8 @@ class Factory:
         desk = self.desk_of(order)
         tech = self.technician_of(order.workshop)
         path = PATHS[status]
+        if order.status in path:  # on from where the order is
+            path = path[path.index(order.status) + 1 :]
         remote = not order.workshop.is_inside(order.office_id)
         if not remote:
             path = [s for s in path if s not in (S.TO_WORKSHOP, S.TO_OFFICE)]

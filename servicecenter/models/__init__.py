@@ -5,6 +5,7 @@ from .document import Document, OfficeText
 from .handover import Handover, HandoverItem
 from .network import Office, Workshop, WorkshopContract
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
+from .partner import Settlement, SettlementLine, WorkshopRefusal
 from .stock import OrderLine, Part, StockLevel, StockLocation, StockMovement, StockTransfer
 from .user import User
 
@@ -22,6 +23,8 @@ __all__ = [
     "Part",
     "Payment",
     "RepairOrder",
+    "Settlement",
+    "SettlementLine",
     "StockLevel",
     "StockLocation",
     "StockMovement",
@@ -29,4 +32,5 @@ __all__ = [
     "User",
     "Workshop",
     "WorkshopContract",
+    "WorkshopRefusal",
 ]

@@ -43,6 +43,18 @@ class RepairOrder(db.Model):
         sa.Index("ix_repair_orders_status_received", "status", "received_at", "id"),
         # the workshops' recent on-time record at intake: a range of recent ready times
         sa.Index("ix_repair_orders_ready", "ready_at", "workshop_id"),
+        # the partner figures: a workshop's orders accepted, and made ready, in a range of months
+        sa.Index("ix_repair_orders_workshop_accepted", "workshop_id", "accepted_at"),
+        # the orders that came back under our warranty since a day (the repeat-repair rate)
+        sa.Index("ix_repair_orders_kind_received", "kind", "received_at"),
+        sa.Index(
+            "ix_repair_orders_workshop_ready",
+            "workshop_id",
+            "ready_at",
+            "received_at",
+            "ready_on_time",
+            "outcome",
+        ),
         sa.CheckConstraint("estimate IS NULL OR estimate >= 0", name="estimate_not_negative"),
         sa.CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
     )

@@ -131,6 +131,10 @@ class OrderLine(db.Model):
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="line_quantity_positive"),
         sa.CheckConstraint("unit_price >= 0", name="line_price_not_negative"),
+        sa.CheckConstraint(
+            "network_quantity >= 0 AND network_quantity <= quantity",
+            name="line_network_quantity_within_quantity",
+        ),
         sa.Index("ix_order_lines_order", "order_id", "id"),
     )
 
@@ -146,6 +150,9 @@ class OrderLine(db.Model):
     warranty_months: Mapped[int | None]
     state: Mapped[LineState] = mapped_column(enum_column(LineState))
     serials: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Of a fitted part, how many units the network supplied (the rest the workshop bought itself):
+    # set when the part is consumed, see services.order_lines.network_share.
+    network_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
     added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.documents import DocumentKind, Snapshot
-from . import base, completion, contract, fonts, quote, warranty
+from ..domain.settlements import Sheet
+from . import base, completion, contract, fonts, quote, settlement, warranty
 
 _PAGES = {
     DocumentKind.CONTRACT: contract.pages,
@@ -31,4 +32,18 @@ def render(snapshot: Snapshot, number: str, *, font_cache: Path) -> bytes:
         title=titles[snapshot.kind],
         number=number,
         footer=lambda page: _("page %(page)s") % {"page": page},
+    )
+
+
+def render_settlement(sheet: Sheet, *, font_cache: Path) -> bytes:
+    """A partner's monthly settlement as PDF bytes (marked DRAFT until confirmed)."""
+    fonts.register(font_cache)
+    writer = base.Writer(sheet)
+    _ = writer._
+    return base.render(
+        settlement.pages(writer),
+        title=_("Partner settlement"),
+        number=sheet.number,
+        footer=lambda page: _("page %(page)s") % {"page": page},
+        watermark=_("DRAFT") if sheet.draft else None,
     )

@@ -40,6 +40,14 @@ STYLES = {
     "label": ParagraphStyle(
         "label", fontName=fonts.REGULAR, fontSize=7.5, leading=9.5, textColor=GREY
     ),
+    "label_right": ParagraphStyle(
+        "label_right",
+        fontName=fonts.REGULAR,
+        fontSize=7.5,
+        leading=9.5,
+        textColor=GREY,
+        alignment=TA_RIGHT,
+    ),
     "value": ParagraphStyle("value", fontName=fonts.BOLD, fontSize=8.5, leading=11),
     "title": ParagraphStyle("title", fontName=fonts.BOLD, fontSize=13, leading=16),
     "section": ParagraphStyle(
@@ -112,10 +120,24 @@ def fields_table(rows: list[tuple[str, object]], *, label_width: float = 48 * mm
 
 
 def lines_table(
-    writer: Writer, rows: list[list[object]], header: list[str], widths: list[float]
+    writer: Writer,
+    rows: list[list[object]],
+    header: list[str],
+    widths: list[float],
+    *,
+    right: frozenset[int] = frozenset(),
 ) -> Table:
-    data = [[text(caption, "label") for caption in header]]
-    data += [[text(cell) for cell in row] for row in rows]
+    """A table of lines under a header row; the columns in `right` (amounts) aligned right."""
+    data = [
+        [
+            text(caption, "label_right" if index in right else "label")
+            for index, caption in enumerate(header)
+        ]
+    ]
+    data += [
+        [text(cell, "right" if index in right else "body") for index, cell in enumerate(row)]
+        for row in rows
+    ]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         table_style(
@@ -222,13 +244,29 @@ def signatures(writer: Writer, left: str, right: str) -> Table:
 
 
 def render(
-    story_pages: list[list[Flowable]], *, title: str, number: str, footer: Callable[[int], str]
+    story_pages: list[list[Flowable]],
+    *,
+    title: str,
+    number: str,
+    footer: Callable[[int], str],
+    watermark: str | None = None,
 ) -> bytes:
-    """Lay the story out on A4 and return the PDF. The same input always gives the same bytes."""
+    """Lay the story out on A4 and return the PDF. The same input always gives the same bytes.
+
+    A `watermark` (e.g. "DRAFT") is printed across every page, behind the text.
+    """
     buffer = io.BytesIO()
 
     def on_page(canvas, document):
         canvas.saveState()
+        if watermark:
+            canvas.setFont(fonts.BOLD, 90)
+            canvas.setFillColor(colors.HexColor("#e4e4e4"))
+            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -30, watermark)
+            canvas.restoreState()
+            canvas.saveState()
         canvas.setFont(fonts.REGULAR, 7)
         canvas.setFillColor(GREY)
         canvas.drawString(MARGIN, 9 * mm, f"{number}  ·  {footer(document.page)}")

@@ -16,9 +16,10 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.enums import Role
 from ..domain.numbering import canonical_number
-from ..domain.stock import TransferStatus
+from ..domain.stock import LineState, MovementKind, TransferStatus
 from ..extensions import db
 from ..models import (
+    OrderLine,
     Part,
     RepairOrder,
     StockLevel,
@@ -439,3 +440,36 @@ def available_parts(
             .limit(limit)
         ).all()
     )
+
+
+# --- who supplied the parts -----------------------------------------------------------------
+
+# Movements that bring the network's parts to a location (+) or take them away (-).
+NETWORK_FLOW = {
+    MovementKind.TRANSFER_IN: 1,
+    MovementKind.TRANSFER_BACK: 1,
+    MovementKind.TRANSFER_OUT: -1,
+}
+
+
+def network_pool(part_id: int, location_id: int, *, exclude_line_id: int | None = None) -> int:
+    """Units of the part the network has supplied to the location and not yet seen fitted
+    (services.order_lines.network_share explains the rule). Two aggregate queries."""
+    sign = sa.case(
+        *((StockMovement.kind == kind, value) for kind, value in NETWORK_FLOW.items()), else_=0
+    )
+    moved = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(sign * StockMovement.quantity), 0)).where(
+            StockMovement.location_id == location_id,
+            StockMovement.part_id == part_id,
+            StockMovement.kind.in_(NETWORK_FLOW),
+        )
+    )
+    fitted = sa.select(sa.func.coalesce(sa.func.sum(OrderLine.network_quantity), 0)).where(
+        OrderLine.location_id == location_id,
+        OrderLine.part_id == part_id,
+        OrderLine.state == LineState.CONSUMED,
+    )
+    if exclude_line_id is not None:
+        fitted = fitted.where(OrderLine.id != exclude_line_id)
+    return int(moved) - int(db.session.scalar(fitted))

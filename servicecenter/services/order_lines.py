@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..domain import workflow
-from ..domain.enums import OrderStatus, Outcome
+from ..domain.enums import OrderStatus, Outcome, WorkshopKind
 from ..domain.errors import N_, DomainError, NotPermitted
 from ..domain.stock import (
     LIVE_STATES,
@@ -352,6 +352,22 @@ def _available_for(lines: list[OrderLine]) -> dict[tuple[int, int], int]:
     return {(part_id, location_id): available for part_id, location_id, available in rows}
 
 
+def network_share(line: OrderLine) -> int:
+    """How many units of a part line being fitted the network supplied ("network first").
+
+    At our own workshop every part is the network's. A partner workshop also buys parts itself
+    (its RECEIPTs): there the network's pool of the part is what the network sent in (TRANSFER_IN)
+    less what left again (TRANSFER_OUT, plus TRANSFER_BACK of a cancelled transfer) less the
+    network's units already fitted there; the line takes from that pool first, the rest is the
+    workshop's own, which the monthly settlement reimburses at catalogue cost.
+    """
+    location = db.session.get(StockLocation, line.location_id)
+    if location.workshop is None or location.workshop.kind is not WorkshopKind.PARTNER:
+        return line.quantity
+    pool = stock_queries.network_pool(line.part_id, line.location_id, exclude_line_id=line.id)
+    return min(line.quantity, max(pool, 0))
+
+
 # Moves guarded by `parts_reserved`: they reserve what they can before the guards look.
 RESERVING = (*AGREED, S.REPAIRED)
 
@@ -371,6 +387,9 @@ def after_transition(
         for line in lines_of(order):
             if line.state is LineState.RESERVED:
                 _move(MovementKind.CONSUME, line, order, actor, serials=line.serials)
+                # After the movement: its guarded update locks the level of (part, location),
+                # so a concurrent consumption of the same part there waits and then reads ours.
+                line.network_quantity = network_share(line)
                 line.state = LineState.CONSUMED
     elif target is S.CANCELLED or rule.sets_outcome is Outcome.NOT_REPAIRED:
         released = False

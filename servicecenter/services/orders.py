@@ -9,7 +9,7 @@ from ..domain.enums import OrderStatus, PaymentKind, PaymentMethod, Role, Worksh
 from ..domain.errors import N_, DomainError, NotPermitted
 from ..domain.payments import balance_due, check_payment
 from ..extensions import db
-from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop
+from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop, WorkshopRefusal
 from ..models._types import utcnow
 from ..queries.handovers import custody_facts
 from ..queries.orders import paid_total, payment_totals
@@ -95,6 +95,16 @@ def change_status(
         order.collected_at = now
     if order.status is OrderStatus.TO_WORKSHOP and target is OrderStatus.RECEIVED:
         # Refused: back at the office to be routed again, no longer anybody's at the workshop.
+        # The refusal row keeps which workshop said no (the order's workshop changes on rerouting).
+        db.session.add(
+            WorkshopRefusal(
+                order_id=order.id,
+                workshop_id=order.workshop_id,
+                actor_id=actor.id,
+                created_at=now,
+                reason=(note or "").strip(),
+            )
+        )
         order.accepted_at = order.accepted_by_id = order.technician_id = None
         handovers.return_refused(order, actor=actor, note=(note or "").strip(), now=now)
     if (

@@ -9,7 +9,6 @@ percentile of each against the target. `--reuse` keeps a database built by an ea
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -17,14 +16,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from servicecenter import create_app
 from servicecenter.extensions import db
-from servicecenter.models import StockLocation, User
+from servicecenter.models import StockLocation
 from servicecenter.queries.pagination import encode_cursor
 from servicecenter.services import stock
 
-from ..conftest import IsolatedClient
 from ..factories import Factory
+from .common import bench_app, log_in, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = ROOT / "instance" / "bench" / "stock.sqlite3"
@@ -89,41 +87,8 @@ def build() -> None:
     db.session.commit()
 
 
-def measure(client, url: str, runs: int) -> dict:
-    response = client.get(url)  # warm-up (and a check that the page works)
-    assert response.status_code == 200, (url, response.status_code)
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    timings.sort()
-    return {
-        "url": url,
-        "rows": response.get_data(as_text=True).count("<tr id="),
-        "runs": runs,
-        "median_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(timings[max(int(len(timings) * 0.95) - 1, 0)], 2),
-    }
-
-
-def log_in(client, username: str) -> None:
-    user = db.session.scalars(sa.select(User).where(User.username == username)).one()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
 def main(argv: list[str]) -> int:
-    reuse = "--reuse" in argv and DATABASE.exists()
-    DATABASE.parent.mkdir(parents=True, exist_ok=True)
-    if not reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{DATABASE}")
-    # Each request in its own context, as on a real server (a login cached in `g` must not leak).
-    app.test_client_class = IsolatedClient
+    app, reuse = bench_app(DATABASE, argv)
     with app.app_context():
         if not reuse:
             db.create_all()

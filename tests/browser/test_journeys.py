@@ -444,7 +444,7 @@ def test_two_devices_go_to_a_partner_one_accepted_one_refused(page, make, log_in
     page.goto("/handovers")
     page.get_by_role("link", name=number).click()
     refused_row = page.locator(f"#devices-table tr[data-order='{refused.number}']")
-    expect(refused_row.locator(".item-state")).to_have_text("Refused, taken back")
+    expect(refused_row.locator(".item-state")).to_have_text("Back at the sender")
     kept_row = page.locator(f"#devices-table tr[data-order='{kept.number}']")
     expect(kept_row.get_by_label("Arrived")).to_be_checked()
     kept_row.get_by_placeholder("Discrepancy, if any").fill("Charger missing")

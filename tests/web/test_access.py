@@ -59,6 +59,9 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         # Handover pages: scope is tested in tests/web/test_handovers.py.
         "handover_id": 1,
         "item_id": 1,
+        # Partner settlements: a workshop and a month.
+        "year": 2026,
+        "month": 11,
     }
     urls = []
     for rule in app.url_map.iter_rules():
