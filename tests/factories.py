@@ -295,7 +295,7 @@ class Factory:
                 self.bring_back(order, now=now)
                 continue
             if step is S.DIAGNOSING:
-                if order.workshop.kind is WorkshopKind.PARTNER:
+                if order.workshop.kind is WorkshopKind.PARTNER and remote:
                     orders.accept(order, actor=net.admin, technician=tech, now=now)
                 if remote:
                     self.sign_for(order, now=now)

@@ -22,6 +22,12 @@ class Reason(StrEnum):
     NONE = ""
     NO_CONTRACT = "no_contract"  # no contract of the workshop covered the completion day
     OWN_REPEAT = "own_repeat"  # the workshop redid its own repair under our warranty
+    NOT_REPAIRED = "not_repaired"  # returned unrepaired: the diagnostic fee is all there was
+    NO_LABOUR = "no_labour"  # no work priced on the order (a warranty repair without lines)
+
+
+# Lines that earn nothing, whatever their labour.
+UNPAID = (Reason.NO_CONTRACT, Reason.OWN_REPEAT)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,23 @@ class OrderFigures:
     workshop_units: int
     workshop_parts: int  # the workshop's own parts at catalogue cost
     own_repeat: bool
+    not_repaired: bool = False
+
+
+def labour_of(
+    *,
+    not_repaired: bool,
+    lines: int,
+    services: int,
+    price: int | None,
+    diagnostic_fee: int | None,
+) -> int:
+    """What the workshop's work on one order is worth: its service lines (an order without
+    lines was priced by hand: that price); for a device returned unrepaired only the diagnostic
+    fee the customer pays, not the repair that was quoted and not done."""
+    if not_repaired:
+        return diagnostic_fee or 0
+    return services if lines else (price or 0)
 
 
 @dataclass(frozen=True)
@@ -112,7 +135,7 @@ def contract_on(contracts: Iterable[Contract], day: date) -> Contract | None:
 def settle(figures: OrderFigures, contracts: Sequence[Contract]) -> Line:
     """The settlement line of one order: its labour share under the contract of its completion
     day (none: share 0), nothing for the workshop redoing its own repair; its own parts are
-    reimbursed either way."""
+    reimbursed either way. An unrepaired device or an order with no labour priced says so."""
     contract = contract_on(contracts, figures.completed_on)
     percent = contract.share_percent if contract is not None else 0
     reason = Reason.NONE
@@ -120,7 +143,11 @@ def settle(figures: OrderFigures, contracts: Sequence[Contract]) -> Line:
         reason = Reason.NO_CONTRACT
     elif figures.own_repeat:
         reason = Reason.OWN_REPEAT
-    due = share_of(figures.labour, percent) if reason is Reason.NONE else 0
+    elif figures.not_repaired:
+        reason = Reason.NOT_REPAIRED
+    elif figures.labour == 0:
+        reason = Reason.NO_LABOUR  # shown, so that the missing price is noticed before confirming
+    due = 0 if reason in UNPAID else share_of(figures.labour, percent)
     return Line(
         order_id=figures.order_id,
         number=figures.number,
@@ -170,9 +197,17 @@ class Sheet:
 
 
 def check_confirmable(
-    year: int, month: int, *, today: date, orders: int, confirmed: bool = False
+    year: int,
+    month: int,
+    *,
+    today: date,
+    orders: int,
+    confirmed: bool = False,
+    without_contract: int = 0,
 ) -> None:
-    """A month is settled once, after it is over, and only if the workshop completed something.
+    """A month is settled once, after it is over, only if the workshop completed something, and
+    only once every completion day is covered by a contract (a frozen share of 0 for want of
+    one could not be corrected).
 
     Raises SettlementError.
     """
@@ -182,3 +217,11 @@ def check_confirmable(
         raise SettlementError(N_("A month can be confirmed only once it is over."))
     if orders == 0:
         raise SettlementError(N_("The workshop completed no orders in this month."))
+    if without_contract:
+        raise SettlementError(
+            N_(
+                "%(count)s orders were completed on days no contract covered: enter the "
+                "workshop's contract for those days first."
+            ),
+            count=without_contract,
+        )

@@ -58,6 +58,8 @@ def _reason(writer: Writer, reason: Reason) -> str:
         Reason.NONE: "",
         Reason.NO_CONTRACT: _("no contract"),
         Reason.OWN_REPEAT: _("repeat repair of its own work"),
+        Reason.NOT_REPAIRED: _("not repaired: diagnostic fee"),
+        Reason.NO_LABOUR: _("no work priced"),
     }[reason]
 
 

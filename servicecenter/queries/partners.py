@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..domain.enums import OrderKind, Outcome, Role, WorkshopKind
+from ..domain.enums import OrderKind, OrderStatus, Outcome, Role, WorkshopKind
 from ..domain.settlements import (
     Contract,
     Line,
     OrderFigures,
     Reason,
     Totals,
+    labour_of,
     next_month,
     settle,
     totals,
@@ -230,6 +231,8 @@ def list_figures(user: User, year: int) -> list[PartnerYear]:
         .where(
             repeat.original_order_id.is_not(None),
             repeat.kind == OrderKind.REPEAT,
+            # a repeat opened by mistake and cancelled is no repair that came back
+            repeat.status != OrderStatus.CANCELLED,
             # it came back after its original was made ready, so within or after the year
             repeat.received_at >= bounds[0],
             original.outcome == Outcome.REPAIRED,
@@ -297,7 +300,9 @@ def contracts_of(workshop_id: int) -> list[Contract]:
     return [
         Contract(c.number, c.starts_on, c.ends_on, c.labour_share_percent, c.active)
         for c in db.session.execute(
-            sa.select(WorkshopContract).where(WorkshopContract.workshop_id == workshop_id)
+            sa.select(WorkshopContract)
+            .where(WorkshopContract.workshop_id == workshop_id)
+            .order_by(WorkshopContract.starts_on, WorkshopContract.id)  # ties: the same choice
         ).scalars()
     ]
 
@@ -319,6 +324,8 @@ def order_figures(workshop_id: int, year: int, month: int) -> list[OrderFigures]
             order.number,
             order.ready_at,
             order.price,
+            order.outcome,
+            order.diagnostic_fee,
             sa.func.count(OrderLine.id),
             total(
                 sa.and_(OrderLine.kind == LineKind.SERVICE, OrderLine.state.in_(LIVE_STATES)),
@@ -346,7 +353,9 @@ def order_figures(workshop_id: int, year: int, month: int) -> list[OrderFigures]
         .outerjoin(Part, Part.id == OrderLine.part_id)
         .outerjoin(original, original.id == order.original_order_id)
         .where(order.workshop_id == workshop_id, order.ready_at >= start, order.ready_at < end)
-        .group_by(order.id, order.number, order.ready_at, order.price)
+        .group_by(
+            order.id, order.number, order.ready_at, order.price, order.outcome, order.diagnostic_fee
+        )
         .order_by(order.ready_at, order.id)
     )
     zone = local_zone()
@@ -355,18 +364,26 @@ def order_figures(workshop_id: int, year: int, month: int) -> list[OrderFigures]
             order_id=order_id,
             number=number,
             completed_on=ready_at.astimezone(zone).date(),
-            # an order without lines was priced by hand: that price is its labour
-            labour=int(services) if lines else int(price or 0),
+            labour=labour_of(
+                not_repaired=outcome is Outcome.NOT_REPAIRED,
+                lines=int(lines),
+                services=int(services),
+                price=price,
+                diagnostic_fee=fee,
+            ),
             network_units=int(network),
             workshop_units=int(own),
             workshop_parts=int(own_amount),
             own_repeat=bool(own_repeat),
+            not_repaired=outcome is Outcome.NOT_REPAIRED,
         )
         for (
             order_id,
             number,
             ready_at,
             price,
+            outcome,
+            fee,
             lines,
             services,
             network,

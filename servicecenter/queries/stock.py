@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from ..domain.enums import Role
+from ..domain.enums import Role, WorkshopKind
 from ..domain.numbering import canonical_number
-from ..domain.stock import LineState, MovementKind, TransferStatus
+from ..domain.stock import MovementKind, TransferStatus
 from ..extensions import db
 from ..models import (
     OrderLine,
@@ -27,6 +27,7 @@ from ..models import (
     StockMovement,
     StockTransfer,
     User,
+    Workshop,
 )
 from ..services.clock import local_zone
 from ..services.stock import may_use
@@ -444,32 +445,53 @@ def available_parts(
 
 # --- who supplied the parts -----------------------------------------------------------------
 
-# Movements that bring the network's parts to a location (+) or take them away (-).
-NETWORK_FLOW = {
-    MovementKind.TRANSFER_IN: 1,
-    MovementKind.TRANSFER_BACK: 1,
-    MovementKind.TRANSFER_OUT: -1,
-}
-
 
 def network_pool(part_id: int, location_id: int, *, exclude_line_id: int | None = None) -> int:
-    """Units of the part the network has supplied to the location and not yet seen fitted
-    (services.order_lines.network_share explains the rule). Two aggregate queries."""
-    sign = sa.case(
-        *((StockMovement.kind == kind, value) for kind, value in NETWORK_FLOW.items()), else_=0
-    )
-    moved = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(sign * StockMovement.quantity), 0)).where(
-            StockMovement.location_id == location_id,
-            StockMovement.part_id == part_id,
-            StockMovement.kind.in_(NETWORK_FLOW),
+    """Units of the part at the location that are the network's (services.order_lines.
+    network_share applies it), read by walking the location's ledger of the part in order:
+
+    - parts sent in from the network (an office or our own workshop) are the network's;
+    - what leaves takes the network's units first: units fitted take what their line was
+      attributed, parts sent on, written off or counted missing take from the network's first;
+    - a part taken out of a device again returns what its line had taken;
+    - the network never has more there than is on hand (a correction of the workshop's own
+      receipt cannot leave phantom units).
+
+    The movements of `exclude_line_id` (the line being fitted) are left out. One query.
+    """
+    source = aliased(StockLocation)
+    source_workshop = aliased(Workshop)
+    rows = db.session.execute(
+        sa.select(
+            StockMovement.kind,
+            StockMovement.on_hand_change,
+            StockMovement.order_line_id,
+            OrderLine.network_quantity,
+            source.office_id,
+            source_workshop.kind,
         )
-    )
-    fitted = sa.select(sa.func.coalesce(sa.func.sum(OrderLine.network_quantity), 0)).where(
-        OrderLine.location_id == location_id,
-        OrderLine.part_id == part_id,
-        OrderLine.state == LineState.CONSUMED,
-    )
-    if exclude_line_id is not None:
-        fitted = fitted.where(OrderLine.id != exclude_line_id)
-    return int(moved) - int(db.session.scalar(fitted))
+        .outerjoin(OrderLine, OrderLine.id == StockMovement.order_line_id)
+        .outerjoin(StockTransfer, StockTransfer.id == StockMovement.transfer_id)
+        .outerjoin(source, source.id == StockTransfer.source_id)
+        .outerjoin(source_workshop, source_workshop.id == source.workshop_id)
+        .where(StockMovement.location_id == location_id, StockMovement.part_id == part_id)
+        .order_by(StockMovement.id)
+    ).all()
+    pool = on_hand = 0
+    for kind, change, line_id, line_network, source_office, source_kind in rows:
+        if line_id is not None and line_id == exclude_line_id:
+            continue
+        on_hand += change
+        if kind is MovementKind.TRANSFER_IN:
+            if source_office is not None or source_kind is WorkshopKind.OWN:
+                pool += change
+        elif kind is MovementKind.TRANSFER_BACK:
+            pool += change  # sent on and called off: back as it left, network first
+        elif kind is MovementKind.CONSUME:
+            pool -= line_network or 0
+        elif kind is MovementKind.RETURN:
+            pool += line_network or 0
+        elif change < 0 and kind is not MovementKind.REVERSAL:
+            pool += change
+        pool = max(0, min(pool, on_hand))
+    return pool

@@ -113,6 +113,14 @@ def change_status(
         and actor.role is Role.TECHNICIAN
     ):
         order.technician_id = actor.id  # whoever starts the diagnosis takes the job
+    if (
+        target is OrderStatus.DIAGNOSING
+        and order.accepted_at is None
+        and order.workshop.kind is WorkshopKind.PARTNER
+    ):
+        # A partner on the office's own premises gets the device without a handover or an
+        # Inbox answer: starting the work is taking the order on (its figures count it).
+        order.accepted_at, order.accepted_by_id = now, actor.id
     change = OrderStatusChange(
         order_id=order.id,
         from_status=order.status,

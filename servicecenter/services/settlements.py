@@ -9,9 +9,10 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from .. import pdf
-from ..domain.enums import Role
+from ..domain.enums import Role, WorkshopKind
 from ..domain.errors import N_, NotPermitted
 from ..domain.settlements import (
+    Reason,
     SettlementError,
     Sheet,
     check_confirmable,
@@ -78,6 +79,8 @@ def confirm(
     now = now or utcnow()
     if actor.role is not Role.ADMIN:
         raise NotPermitted(N_("Only the network's admin confirms settlements."))
+    if workshop.kind is not WorkshopKind.PARTNER:
+        raise SettlementError(N_("Only a partner workshop is settled with."))
     statement = queries.get_statement(workshop, year, month)
     check_confirmable(
         year,
@@ -85,6 +88,7 @@ def confirm(
         today=local_date(now),
         orders=statement.totals.orders,
         confirmed=statement.confirmed,
+        without_contract=sum(line.reason is Reason.NO_CONTRACT for line in statement.lines),
     )
     network_name, network_tax_id = queries.network_party()
     settlement = Settlement(

@@ -439,3 +439,104 @@ def test_a_month_not_over_or_empty_is_not_confirmed(make, db):
     with pytest.raises(NotPermitted):
         settlements.confirm(make.net.remote, 2026, 6, actor=make.net.manager, locale="en", now=NOW)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Settlement)) == 0
+
+
+# --- review findings ------------------------------------------------------------------------
+
+
+def test_a_device_returned_unrepaired_earns_only_the_diagnostic_fee(make, db):
+    net = make.net
+    order = make.order(S.DIAGNOSING, price=None, diagnostic_fee=50_000, approval_limit=0, now=JUNE)
+    order_lines.add_service(order, "Replace the board", 1, 2_000_000, actor=net.tech)
+    orders.change_status(order, S.AWAITING_APPROVAL, actor=net.tech, now=JUNE)
+    orders.change_status(order, S.TO_OFFICE, actor=net.tech, note="Declined", now=JUNE)
+    make.bring_back(order, now=JUNE)
+    db.session.commit()
+    (line,) = queries.get_statement(net.remote, 2026, 6).lines
+    assert (line.labour, line.labour_due, line.reason) == (50_000, 30_000, Reason.NOT_REPAIRED)
+
+
+def test_a_warranty_repair_without_priced_work_is_flagged(make, db):
+    device = make.device(purchase_date=JUNE.date() - timedelta(days=30), warranty_months=12)
+    order = make.order(S.READY, kind=OrderKind.WARRANTY, device=device, now=JUNE)
+    (line,) = queries.get_statement(make.net.remote, 2026, 6).lines
+    assert (line.number, line.labour, line.reason) == (order.number, 0, Reason.NO_LABOUR)
+
+
+def test_parts_written_off_were_the_networks_first(make, display):
+    net = make.net
+    supply(make, display, network=2)
+    here = stock.location_for(workshop=net.remote)
+    stock.write_off(display, here, 2, actor=net.manager, reason="Broken in transit")
+    supply(make, display, own=2)
+    _order, line = repaired_with(make, display, 2)
+    assert line.network_quantity == 0  # the two fitted are the two the workshop bought
+
+
+def test_the_workshops_own_parts_sent_away_do_not_take_the_networks(make, display):
+    net = make.net
+    supply(make, display, own=5)
+    here = stock.location_for(workshop=net.remote)
+    stock.send(display, here, stock.location_for(office=net.office_b), 2, actor=net.manager)
+    supply(make, display, network=2)
+    _order, line = repaired_with(make, display, 2)
+    assert line.network_quantity == 2
+
+
+def test_parts_from_another_partner_are_not_the_networks(make, display):
+    net = make.net
+    supply(make, display, own=2, workshop=net.other)
+    there = stock.location_for(workshop=net.other)
+    here = stock.location_for(workshop=net.remote)
+    transfer = stock.send(display, there, here, 2, actor=net.admin)
+    stock.receive_transfer(transfer, actor=net.manager)
+    db.session.commit()
+    _order, line = repaired_with(make, display, 2)
+    assert line.network_quantity == 0
+
+
+def test_a_cancelled_repeat_is_no_repair_that_came_back(make, db):
+    net = make.net
+    original = make.order(S.COLLECTED, now=JUNE)
+    repeat = make.order(
+        S.RECEIVED,
+        kind=OrderKind.REPEAT,
+        device=original.device,
+        original_order_id=original.id,
+        price=None,
+        estimate=None,
+        now=JUNE + timedelta(days=3),
+    )
+    orders.change_status(repeat, S.CANCELLED, actor=net.reception_a, note="Opened by mistake")
+    db.session.commit()
+    june = figures_of(net.admin, net.remote, 2026).months[6]
+    assert june.repeats == 0
+
+
+def test_a_partner_inside_an_office_takes_an_order_on_by_starting_it(make, db):
+    net = make.net
+    net.other.in_office_id = net.office_a.id
+    db.session.commit()
+    order = make.order(S.DIAGNOSING, workshop=net.other, now=JUNE)
+    assert order.accepted_at == JUNE
+    assert figures_of(net.admin, net.other, 2026).months[6].received == 1
+
+
+def test_a_month_with_orders_no_contract_covered_is_not_confirmed(make, db):
+    net = make.net
+    make.order(S.READY, price=10_000, now=JUNE)
+    contract = db.session.scalars(
+        sa.select(WorkshopContract).where(WorkshopContract.workshop_id == net.remote.id)
+    ).one()
+    contract.starts_on = date(2026, 6, 20)
+    db.session.commit()
+    with pytest.raises(SettlementError, match="1 orders were completed on days no contract"):
+        confirm(make)
+    assert db.session.scalars(sa.select(Settlement)).all() == []
+
+
+def test_our_own_workshop_is_not_settled_with(make, db):
+    net = make.net
+    make.order(S.READY, workshop=net.in_office, now=JUNE)
+    with pytest.raises(SettlementError, match="Only a partner workshop"):
+        settlements.confirm(net.in_office, 2026, 6, actor=net.admin, locale="en", now=NOW)

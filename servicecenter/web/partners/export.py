@@ -11,17 +11,13 @@ from flask_babel import gettext
 from ... import labels
 from ...domain.money import to_decimal
 from ...queries.partners import Figures, PartnerYear, Statement
+from ..downloads import csv_download
 
 
 def csv_response(rows: list[list[object]], filename: str) -> Response:
-    """A CSV download; the byte order mark lets a spreadsheet open Cyrillic text as UTF-8."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(buffer.getvalue(), filename)
 
 
 def _percent(rate: float | None) -> str:

@@ -45,8 +45,9 @@ def days(value: float | None) -> str:
     return "—" if value is None else format_decimal(value, "#,##0.0")
 
 
-def _year() -> int:
-    """The year asked for; this year (with a word about it) for anything else."""
+def _year(*, say: bool = True) -> int:
+    """The year asked for; this year for anything else (with a word about it on a page, not
+    on a download, where the word would wait for the next page)."""
     raw = request.args.get("year", "").strip()
     this_year = local_date().year
     if not raw:
@@ -57,7 +58,8 @@ def _year() -> int:
     message = gettext(
         "There is no year “%(value)s”: showing %(year)s.", value=raw[:20], year=this_year
     )
-    flash(message, "warning")
+    if say:
+        flash(message, "warning")
     return this_year
 
 
@@ -77,7 +79,7 @@ def index():
 @bp.get("/figures.csv")
 @roles_required(*VIEWERS)
 def figures_csv():
-    year = _year()
+    year = _year(say=False)
     rows = figures_rows(queries.list_figures(current_user, year), year)
     return csv_response(rows, f"partner-figures-{year}.csv")
 

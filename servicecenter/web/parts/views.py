@@ -6,7 +6,6 @@ from dataclasses import asdict
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -27,6 +26,7 @@ from ...queries import catalogue as catalogue_queries
 from ...services import catalogue
 from ...services.clock import local_date
 from ..access import roles_required
+from ..downloads import csv_download
 from ..errors import apply_to_form
 from .forms import ActiveForm, ImportForm, PartFilterForm, PartForm
 
@@ -111,14 +111,7 @@ def set_active(part_id: int):
 @bp.get("/export.csv")
 @roles_required(Role.ADMIN)
 def export():
-    # The byte order mark lets a spreadsheet open the Cyrillic names as UTF-8.
-    body = ("\ufeff" + catalogue.export_csv()).encode("utf-8")
-    filename = f"parts-{local_date().isoformat()}.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(catalogue.export_csv(), f"parts-{local_date().isoformat()}.csv")
 
 
 def problem_text(problem: LineError) -> str:
