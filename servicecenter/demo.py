@@ -616,12 +616,23 @@ def _batches(orders_to_send: list[RepairOrder]) -> dict[tuple[int, int], list[Re
 
 def _dispatch(network: Network, orders_to_send: list[RepairOrder], now: datetime) -> None:
     """The devices on their way to the workshops: one handover per office and workshop, sent an
-    hour after the last of them was taken in (the partners have not answered yet)."""
+    hour after the last of them was taken in. A partner has refused the last device of a larger
+    batch (back at the office to be routed again); the others wait for an answer in its Inbox."""
+    fixpro = network.workshops[1]
     for batch in _batches(orders_to_send).values():
         first = batch[0]
         desk = network.receptionist_of(first.office)
         moment = min(max(order.received_at for order in batch) + timedelta(hours=1), now)
         handovers.send_at_once(Direction.TO_WORKSHOP, batch, actor=desk, now=moment)
+        if first.workshop.kind is WorkshopKind.PARTNER and len(batch) > 1:
+            manager = network.staff["partner" if first.workshop is fixpro else "admin"]
+            orders.change_status(
+                batch[-1],
+                S.RECEIVED,
+                actor=manager,
+                note="Нет запчастей для этой модели",
+                now=min(moment + timedelta(minutes=30), now),
+            )
 
 
 def _send_back(network: Network, now: datetime) -> None:
