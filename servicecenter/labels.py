@@ -228,6 +228,6 @@ SETTLEMENT_REASON = {
     Reason.NONE: "",
     Reason.NO_CONTRACT: _l("No contract covered the completion day: share 0"),
     Reason.OWN_REPEAT: _l("Repeat repair of the workshop's own work: no labour"),
-    Reason.NOT_REPAIRED: _l("Returned unrepaired: the diagnostic fee is the labour"),
+    Reason.NOT_REPAIRED: _l("Not repaired: only the diagnostic fee counts"),
     Reason.NO_LABOUR: _l("No work priced on the order: add it as service lines"),
 }
