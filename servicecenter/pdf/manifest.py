@@ -92,7 +92,7 @@ def pages(writer: Writer, manifest: Manifest) -> list[list[Flowable]]:
                     _("Accessories"),
                     _("Received"),
                 ],
-                [6 * mm, 28 * mm, 34 * mm, 26 * mm, CONTENT_WIDTH - 141 * mm, 26 * mm, 21 * mm],
+                [6 * mm, 32 * mm, 34 * mm, 26 * mm, CONTENT_WIDTH - 142 * mm, 24 * mm, 20 * mm],
             )
         )
     units = sum(part.quantity for part in manifest.parts)
