@@ -35,6 +35,7 @@ from .models import (
     Workshop,
     WorkshopContract,
 )
+from .queries.network import current_contracts
 from .services import catalogue, handovers, intake, order_lines, orders, stock, users
 from .services.clock import local_date
 
@@ -540,6 +541,8 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
             )
         )
 
+    # What each partner's contract covers today: a device goes where it is covered.
+    terms = {key: contract.terms for key, contract in current_contracts(today).items()}
     outbound: list[RepairOrder] = []
     plan = [(status, days) for status, count, days in SPREAD for _ in range(count)]
     plan.sort(key=lambda item: -item[1][1])  # oldest first, so repeat visits follow originals
@@ -568,6 +571,8 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
             if office is network.offices[0] and rng.random() < 0.5
             else network.workshops[1 + index % 2]
         )
+        if workshop.id in terms and not terms[workshop.id].covers(category, brand):
+            workshop = network.workshops[2]  # the northern partner takes anything
         moment = _at(received_on, rng)
         suggestion, _history = intake.assess_device(device, today=received_on)
         estimate = rng.randrange(20, 200) * 100 * 100
