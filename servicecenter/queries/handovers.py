@@ -3,7 +3,7 @@ where a device is (its custody trail)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -27,6 +27,7 @@ from ..models import (
     RepairOrder,
     User,
     Workshop,
+    WorkshopRefusal,
 )
 from .pagination import Page, keyset_page
 
@@ -129,6 +130,8 @@ class Batch:
     office_id: int
     workshop_id: int
     orders: list[RepairOrder]
+    # Orders this workshop has refused: not ticked, they are to be routed elsewhere first.
+    refused: set[int] = field(default_factory=set)
 
     @property
     def key(self) -> str:
@@ -205,7 +208,28 @@ def ready_to_send(user: User, *, limit: int = 200) -> list[Batch]:
                 key, Batch(direction, order.office_id, order.workshop_id, [])
             )
             batch.orders.append(order)
+    refused = _refused_by_their_workshop(
+        [order for batch in batches.values() for order in batch.orders]
+    )
+    for batch in batches.values():
+        batch.refused.update(order.id for order in batch.orders if order.id in refused)
     return list(batches.values())
+
+
+def _refused_by_their_workshop(orders: list[RepairOrder]) -> set[int]:
+    """Which of these orders the workshop they are routed to has refused before (one query)."""
+    if not orders:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(WorkshopRefusal.order_id)
+            .join(RepairOrder, RepairOrder.id == WorkshopRefusal.order_id)
+            .where(
+                WorkshopRefusal.order_id.in_([order.id for order in orders]),
+                WorkshopRefusal.workshop_id == RepairOrder.workshop_id,
+            )
+        )
+    )
 
 
 def custody_facts(order_id: int) -> tuple[Place | None, bool]:

@@ -469,5 +469,10 @@ def test_two_devices_go_to_a_partner_one_accepted_one_refused(page, make, log_in
     # Back at the counter, the office may route it to another workshop and send it again.
     expect(page.locator("#route")).to_be_visible()
     page.goto("/handovers")
+    # Listed to be sent again, but not ticked: the workshop said no, route it elsewhere first.
     expect(page.locator(".batch")).to_contain_text(refused.number)
+    expect(page.locator(f"#pick-{refused.id}")).not_to_be_checked()
+    expect(page.locator(".refused-here")).to_have_text(
+        "refused by this workshop: route it elsewhere"
+    )
     screenshot("handovers-after")
