@@ -17,6 +17,9 @@ class Office(db.Model):
     __tablename__ = "offices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE: an admin's form saved over someone else's change is refused.
+    version: Mapped[int] = mapped_column(nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     code: Mapped[str] = mapped_column(sa.String(6), unique=True)  # prefix of order numbers
     name: Mapped[str] = mapped_column(sa.String(120))
     legal_name: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -34,6 +37,9 @@ class Workshop(db.Model):
     __tablename__ = "workshops"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE: an admin's form saved over someone else's change is refused.
+    version: Mapped[int] = mapped_column(nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     kind: Mapped[WorkshopKind] = mapped_column(enum_column(WorkshopKind))
     address: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -69,6 +75,9 @@ class WorkshopContract(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE: an admin's form saved over someone else's change is refused.
+    version: Mapped[int] = mapped_column(nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id"))
     number: Mapped[str] = mapped_column(sa.String(40))
     starts_on: Mapped[date]

@@ -16,7 +16,7 @@ from ..domain.contracts import (
     split_brands,
 )
 from ..domain.enums import DeviceCategory, Role, WorkshopKind
-from ..domain.errors import N_, DomainError, NotPermitted
+from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..extensions import db
 from ..models import Office, User, Workshop, WorkshopContract
 from .atomic import atomic
@@ -32,6 +32,18 @@ def _apply(model, instance, fields: dict):
             setattr(instance, name, value)
     db.session.flush()
     return instance
+
+
+def _check_version(instance, expected_version: int | None) -> None:
+    """Refuse a form of an existing record when the record changed since the page showed it."""
+    if (
+        instance is not None
+        and expected_version is not None
+        and expected_version != instance.version
+    ):
+        raise StaleEdit(
+            N_("Someone else saved this while you had it open. Check it and try again.")
+        )
 
 
 def _require_admin(actor: User) -> None:
@@ -84,9 +96,17 @@ def _office_fields(data: OfficeData, office: Office | None) -> dict:
 
 
 @atomic
-def save_office(data: OfficeData, *, actor: User, office: Office | None = None) -> Office:
-    """Create an office (its stock location comes with it) or change one."""
+def save_office(
+    data: OfficeData,
+    *,
+    actor: User,
+    office: Office | None = None,
+    expected_version: int | None = None,
+) -> Office:
+    """Create an office (its stock location comes with it) or change the one whose page showed
+    `expected_version`. Raises DomainError on a field, StaleEdit."""
     _require_admin(actor)
+    _check_version(office, expected_version)
     return _apply(Office, office, _office_fields(data, office))
 
 
@@ -106,9 +126,17 @@ class WorkshopData:
 
 
 @atomic
-def save_workshop(data: WorkshopData, *, actor: User, workshop: Workshop | None = None) -> Workshop:
-    """Create a workshop (its stock location comes with it) or change one."""
+def save_workshop(
+    data: WorkshopData,
+    *,
+    actor: User,
+    workshop: Workshop | None = None,
+    expected_version: int | None = None,
+) -> Workshop:
+    """Create a workshop (its stock location comes with it) or change the one whose page showed
+    `expected_version`. Raises DomainError on a field, StaleEdit."""
     _require_admin(actor)
+    _check_version(workshop, expected_version)
     name = data.name.strip()
     if not name:
         raise DomainError(N_("Enter the name."), field="name")
@@ -181,14 +209,22 @@ def save_contract(
     *,
     actor: User,
     contract: WorkshopContract | None = None,
+    expected_version: int | None = None,
 ) -> WorkshopContract:
-    """Add a contract to a partner workshop or change one; two active contracts of a workshop
-    never run on the same day. Raises ContractError on the field concerned."""
+    """Add a contract to a partner workshop or change the one whose page showed
+    `expected_version`; two active contracts of a workshop never run on the same day.
+    Raises ContractError on the field concerned, StaleEdit."""
     _require_admin(actor)
+    _check_version(contract, expected_version)
     if workshop.kind is not WorkshopKind.PARTNER:
         raise ContractError(N_("Only partner workshops work under a contract."))
     terms = data.terms
     check_terms(terms)
+    # Two admins adding contracts to one workshop at once: the second waits here for the first,
+    # then sees its contract in the overlap check (SQLite: the write lock taken at BEGIN).
+    db.session.execute(
+        sa.select(Workshop.id).where(Workshop.id == workshop.id).with_for_update()
+    ).first()
     others = [c.terms for c in contracts_of(workshop) if contract is None or c.id != contract.id]
     check_no_overlap(terms, others)
     fields = {

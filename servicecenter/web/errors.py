@@ -95,18 +95,21 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(StaleDataError)
     def changed_meanwhile(error):
-        # Two requests changed the same order at the same moment: the version column let one
+        # Two requests changed the same record at the same moment: the version column let one
         # through and stopped the other at its flush. Nothing of the second was saved.
         db.session.rollback()
-        detail = (
-            gettext(
-                "Someone else changed this handover while you had it open. Check it and try again."
-            )
-            if request.path.startswith("/handovers/")
-            else gettext(
+        if request.path.startswith("/orders/"):
+            detail = gettext(
                 "Someone else changed this order while you had it open. Check it and try again."
             )
-        )
+        elif request.path.startswith("/handovers/"):
+            detail = gettext(
+                "Someone else changed this handover while you had it open. Check it and try again."
+            )
+        else:
+            detail = gettext(
+                "Someone else saved this while you had it open. Check it and try again."
+            )
         return render(409, gettext("Changed by someone else"), detail)
 
     @app.errorhandler(500)

@@ -96,6 +96,7 @@ def test_an_admin_edits_an_office_but_not_its_code(client, admin, make, db):
     page = client.get(f"{BASE}/offices/{office.id}/edit").get_data(as_text=True)
     assert 'name="code"' not in page and 'value="BBB" readonly' in page
     data = {**GOOD_OFFICE, "code": "ZZZ", "name": "Office B, renamed", "locale": "ru"}
+    data["version"] = office.version
     response = client.post(f"{BASE}/offices/{office.id}/edit", data=data)
     assert response.status_code == 302
     db.session.rollback()
@@ -166,6 +167,7 @@ def test_an_admin_edits_a_workshop(client, admin, make, db):
     assert 'value="Other Partner"' in page
     data = {**GOOD_WORKSHOP, "name": "Other Partner Ltd", "turnaround_days": "4"}
     del data["active"]  # unchecked
+    data["version"] = workshop.version
     response = client.post(f"{BASE}/workshops/{workshop.id}/edit", data=data)
     assert response.status_code == 302
     db.session.rollback()
@@ -233,7 +235,8 @@ def test_an_admin_adds_and_edits_a_contract(client, admin, make, db):
         f"{BASE}/contracts/{contract.id}/edit",
         data=good_contract(
             number="C-2030/1", starts_on="2021-01-01", categories=["tv"], brands="", active=""
-        ),
+        )
+        | {"version": contract.version},
     )
     assert response.status_code == 302
     db.session.rollback()
@@ -320,7 +323,8 @@ def test_an_overlap_is_refused_on_edit_too(client, admin, make, db):
     before = database_snapshot()
     response = client.post(
         f"{BASE}/contracts/{contract.id}/edit",
-        data=good_contract(starts_on="2099-12-31", ends_on="2100-12-31"),
+        data=good_contract(starts_on="2099-12-31", ends_on="2100-12-31")
+        | {"version": contract.version},
     )
     refused(response, "Contract C-REMOTE of this workshop runs on some of these days", "starts_on")
     assert database_snapshot() == before
@@ -418,3 +422,39 @@ def test_intake_refuses_a_partner_whose_contract_expired(client, make, login_as,
     shows_typed(html, "No sound", "Scratches")
     assert database_snapshot() == before
     assert db.session.execute(sa.select(sa.func.count(RepairOrder.id))).scalar_one() == 0
+
+
+@pytest.mark.parametrize("record", ["office", "workshop", "contract"])
+def test_a_save_over_someone_elses_change_is_refused(client, admin, make, db, record):
+    """Two admins had the same page open: the second save is refused with a message, and what
+    the first saved stays."""
+    net = make.net
+    contract = one(db, sa.select(WorkshopContract).where(WorkshopContract.number == "C-OTHER"))
+    path, data, thing = {
+        "office": (
+            f"{BASE}/offices/{net.office_b.id}/edit",
+            {**GOOD_OFFICE, "name": "Second admin's name"},
+            net.office_b,
+        ),
+        "workshop": (
+            f"{BASE}/workshops/{net.other.id}/edit",
+            {**GOOD_WORKSHOP, "name": "Second admin's name"},
+            net.other,
+        ),
+        "contract": (
+            f"{BASE}/contracts/{contract.id}/edit",
+            good_contract(number="Second admin's number", starts_on="2020-01-01"),
+            contract,
+        ),
+    }[record]
+    seen = thing.version
+    if record == "contract":
+        contract.brands = "First admin's brand"
+    else:
+        thing.phone = "+7 495 111-11-11"  # the first admin's save
+    db.session.commit()
+    before = database_snapshot()
+    response = client.post(path, data={**data, "version": seen})
+    assert response.status_code == 422
+    assert "Someone else saved this while you had it open" in response.get_data(as_text=True)
+    assert database_snapshot() == before

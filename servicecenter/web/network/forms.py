@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -41,7 +42,18 @@ def optional_id(value):
     return int(value)
 
 
-class OfficeForm(FlaskForm):
+class RecordForm(FlaskForm):
+    """A form of a record that may exist already: it carries the version its page showed."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int:
+        # A missing or hand-edited version never matches: the save is refused as stale.
+        data = (self.version.data or "").strip()
+        return int(data) if data.isascii() and data.isdigit() and len(data) < 10 else -1
+
+
+class OfficeForm(RecordForm):
     code = TrimmedStringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=6)],
@@ -79,7 +91,7 @@ class OfficeForm(FlaskForm):
         )
 
 
-class WorkshopForm(FlaskForm):
+class WorkshopForm(RecordForm):
     name = TrimmedStringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(
         _l("Kind"),
@@ -119,7 +131,7 @@ class WorkshopForm(FlaskForm):
         )
 
 
-class ContractForm(FlaskForm):
+class ContractForm(RecordForm):
     number = TrimmedStringField(_l("Contract number"), validators=[DataRequired(), Length(max=40)])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
     ends_on = DateField(_l("Ends on"), validators=[InputRequired()])

@@ -93,7 +93,7 @@ def new_office():
             db.session.commit()
             flash(gettext("Office %(code)s added.", code=office.code), "success")
             return redirect(url_for("network.index"))
-    code = 422 if form.errors else 200
+    code = 422 if form.is_submitted() else 200  # a post that got here was refused
     return render_template("network/office_form.html", form=form, office=None), code
 
 
@@ -105,14 +105,19 @@ def edit_office(office_id: int):
     del form.code  # printed order numbers carry it: shown, never sent back
     if form.validate_on_submit():
         try:
-            network.save_office(form.to_data(code=office.code), actor=current_user, office=office)
+            network.save_office(
+                form.to_data(code=office.code),
+                actor=current_user,
+                office=office,
+                expected_version=form.expected_version(),
+            )
         except DomainError as error:
             apply_to_form(error, form)
         else:
             db.session.commit()
             flash(gettext("Office %(code)s saved.", code=office.code), "success")
             return redirect(url_for("network.index"))
-    code = 422 if form.errors else 200
+    code = 422 if form.is_submitted() else 200  # a post that got here was refused
     return render_template("network/office_form.html", form=form, office=office), code
 
 
@@ -154,7 +159,7 @@ def new_workshop():
             db.session.commit()
             flash(gettext("Workshop %(name)s added.", name=workshop.name), "success")
             return redirect(url_for("network.workshop", workshop_id=workshop.id))
-    code = 422 if form.errors else 200
+    code = 422 if form.is_submitted() else 200  # a post that got here was refused
     return render_template("network/workshop_form.html", form=form, workshop=None), code
 
 
@@ -166,14 +171,19 @@ def edit_workshop(workshop_id: int):
     form.set_offices(list_offices())
     if form.validate_on_submit():
         try:
-            network.save_workshop(form.to_data(), actor=current_user, workshop=workshop)
+            network.save_workshop(
+                form.to_data(),
+                actor=current_user,
+                workshop=workshop,
+                expected_version=form.expected_version(),
+            )
         except DomainError as error:
             apply_to_form(error, form)
         else:
             db.session.commit()
             flash(gettext("Workshop %(name)s saved.", name=workshop.name), "success")
             return redirect(url_for("network.workshop", workshop_id=workshop.id))
-    code = 422 if form.errors else 200
+    code = 422 if form.is_submitted() else 200  # a post that got here was refused
     return render_template("network/workshop_form.html", form=form, workshop=workshop), code
 
 
@@ -196,7 +206,7 @@ def new_contract(workshop_id: int):
             db.session.commit()
             flash(gettext("Contract %(number)s added.", number=contract.number), "success")
             return redirect(url_for("network.workshop", workshop_id=workshop.id))
-    code = 422 if form.errors else 200
+    code = 422 if form.is_submitted() else 200  # a post that got here was refused
     return render_template(
         "network/contract_form.html", form=form, workshop=workshop, contract=None
     ), code
@@ -212,6 +222,7 @@ def _initial(contract: WorkshopContract) -> dict:
         "turnaround_days": contract.turnaround_days,
         "labour_share_percent": contract.labour_share_percent,
         "active": contract.active,
+        "version": contract.version,
     }
 
 
@@ -223,14 +234,20 @@ def edit_contract(contract_id: int):
     form = ContractForm(data=_initial(contract))
     if form.validate_on_submit():
         try:
-            network.save_contract(workshop, form.to_data(), actor=current_user, contract=contract)
+            network.save_contract(
+                workshop,
+                form.to_data(),
+                actor=current_user,
+                contract=contract,
+                expected_version=form.expected_version(),
+            )
         except DomainError as error:
             apply_to_form(error, form)
         else:
             db.session.commit()
             flash(gettext("Contract %(number)s saved.", number=contract.number), "success")
             return redirect(url_for("network.workshop", workshop_id=workshop.id))
-    code = 422 if form.errors else 200
+    code = 422 if form.is_submitted() else 200  # a post that got here was refused
     return render_template(
         "network/contract_form.html", form=form, workshop=workshop, contract=contract
     ), code
