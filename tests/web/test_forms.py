@@ -652,12 +652,14 @@ def test_two_changes_of_one_order_at_the_same_moment_get_a_message_not_a_500(mak
     def collide():
         raise StaleDataError("UPDATE statement on table 'repair_orders' expected to update 1 row")
 
-    for path, words in (
-        ("/orders/collide", "Someone else changed this order"),
-        ("/handovers/collide", "Someone else changed this handover"),
-        ("/admin/network/collide", "Someone else saved this"),
-    ):
+    pages = {
+        "/orders/collide": "Someone else changed this order",
+        "/handovers/collide": "Someone else changed this handover",
+        "/admin/network/collide": "Someone else saved this",
+    }
+    for path in pages:
         other.add_url_rule(path, endpoint=path, view_func=collide)
+    for path, words in pages.items():
         response = other.test_client().get(path)
         assert response.status_code == 409
         assert words in response.get_data(as_text=True)
