@@ -38,9 +38,6 @@ class ItemState(StrEnum):
     RETURNED = "returned"
 
 
-# Items still travelling with their handover: an order in one of these is in no other handover.
-OPEN_ITEM_STATES = (ItemState.PACKED, ItemState.MISSING)
-
 # The status an order has when it may be put into a handover of each direction.
 SENDABLE_STATUS = {
     Direction.TO_WORKSHOP: OrderStatus.RECEIVED,

@@ -13,6 +13,9 @@ from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop, Wo
 from ..models._types import utcnow
 from ..queries.handovers import custody_facts
 from ..queries.orders import paid_total, payment_totals
+
+# services.handovers imports this module too (it sends devices through change_status); a refusal
+# here closes the device's handover item there.
 from . import handovers, network, order_lines
 from .clock import local_date
 from .stale import check_version
