@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
         intake,
         main,
         network,
+        notifications,
         orders,
         partners,
         parts,
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         parts,
         network,
         partners,
+        notifications,
     )
     for module in modules:
         app.register_blueprint(module.bp)

@@ -22,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(build_fonts)
     app.cli.add_command(reconcile_stock)
+    app.cli.add_command(notifications_group)
 
 
 @click.command("seed-demo")
@@ -144,3 +145,18 @@ def reconcile_stock(fix: bool) -> None:
         return
     click.echo(f"{len(drifts)} level(s) differ from the ledger; run with --fix to correct them.")
     raise SystemExit(1)
+
+
+@click.group("notifications")
+def notifications_group() -> None:
+    """Customer notifications: the outbox."""
+
+
+@notifications_group.command("dispatch")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@with_appcontext
+def dispatch_notifications(limit: int) -> None:
+    """Send the queued notifications that are due now (once; the job runner repeats it)."""
+    from .services.notifications import dispatch_due
+
+    click.echo(dispatch_due(limit=limit))

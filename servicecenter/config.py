@@ -60,6 +60,21 @@ class Base:
 
     DEMO_DATA_ALLOWED = True
 
+    # Customer notifications (services.notifications). No MAIL_SERVER: mails go to the log.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "service@localhost"
+    SMS_GATEWAY = "log"  # or "http": POST {"to", "text"} to SMS_HTTP_URL with the bearer token
+    SMS_HTTP_URL = ""
+    SMS_HTTP_TOKEN = ""
+    NOTIFY_SEND_TIMEOUT = 30  # seconds one SMTP or HTTP hand-over may take
+    NOTIFY_MAX_ATTEMPTS = 5  # tries before a message is marked failed
+    # A message claimed longer ago than this (its dispatcher died) is tried again.
+    NOTIFY_SENDING_TIMEOUT = 600
+
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted. Rate limits key
     # on the client address, so behind a proxy this must be set or everyone shares one limit.
     TRUSTED_PROXIES = 0
@@ -111,6 +126,16 @@ ENVIRONMENT_OVERRIDES = {
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_FROM": "MAIL_FROM",
+    "SMS_GATEWAY": "SMS_GATEWAY",
+    "SMS_HTTP_URL": "SMS_HTTP_URL",
+    "SMS_HTTP_TOKEN": "SMS_HTTP_TOKEN",
+    "NOTIFY_MAX_ATTEMPTS": "NOTIFY_MAX_ATTEMPTS",
 }
 
 
@@ -119,8 +144,11 @@ def environment_overrides() -> dict:
     values = {
         key: os.environ[var] for key, var in ENVIRONMENT_OVERRIDES.items() if os.environ.get(var)
     }
-    if "TRUSTED_PROXIES" in values:
-        values["TRUSTED_PROXIES"] = int(values["TRUSTED_PROXIES"])
+    for key in ("TRUSTED_PROXIES", "MAIL_PORT", "NOTIFY_MAX_ATTEMPTS"):
+        if key in values:
+            values[key] = int(values[key])
+    if "MAIL_USE_TLS" in values:
+        values["MAIL_USE_TLS"] = values["MAIL_USE_TLS"].lower() in ("1", "true", "yes", "on")
     return values
 
 

@@ -18,6 +18,7 @@ from .domain.enums import (
     WorkshopKind,
 )
 from .domain.handovers import HandoverStatus, ItemState, Place
+from .domain.notifications import Channel, Event, State
 from .domain.public_status import Stage
 from .domain.settlements import Reason
 from .domain.stock import MovementKind, TransferStatus
@@ -230,4 +231,53 @@ SETTLEMENT_REASON = {
     Reason.OWN_REPEAT: _l("Repeat repair of the workshop's own work: no labour"),
     Reason.NOT_REPAIRED: _l("Not repaired: only the diagnostic fee counts"),
     Reason.NO_LABOUR: _l("No work priced on the order: add it as service lines"),
+}
+
+# Customer notifications: the events, channels and states of the outbox.
+NOTIFICATION_EVENT = {
+    Event.ACCEPTED: _l("Order accepted"),
+    Event.AWAITING_APPROVAL: _l("Quote waiting for approval"),
+    Event.AWAITING_PARTS: _l("Waiting for parts"),
+    Event.READY: _l("Ready for pickup"),
+    Event.COLLECTED: _l("Collected (survey)"),
+}
+
+# When each event fires, as staff see it.
+NOTIFICATION_TRIGGER = {
+    Event.ACCEPTED: _l("At intake, when the order is opened"),
+    Event.AWAITING_APPROVAL: _l("The order becomes “Awaiting approval”"),
+    Event.AWAITING_PARTS: _l("The order becomes “Awaiting parts”"),
+    Event.READY: _l("The order becomes “Ready”"),
+    Event.COLLECTED: _l("The order becomes “Collected”"),
+}
+
+CHANNEL = {Channel.EMAIL: _l("Email"), Channel.SMS: _l("SMS")}
+
+NOTIFICATION_STATE = {
+    State.QUEUED: _l("Queued"),
+    State.SENDING: _l("Sending"),
+    State.SENT: _l("Sent"),
+    State.FAILED: _l("Failed"),
+}
+
+NOTIFICATION_STATE_COLOUR = {
+    State.QUEUED: "secondary",
+    State.SENDING: "info",
+    State.SENT: "success",
+    State.FAILED: "danger",
+}
+
+# What each placeholder of a template stands for.
+PLACEHOLDER = {
+    "order_number": _l("order number"),
+    "status_link": _l("link to the status page"),
+    "survey_link": _l("link to rate the service (the status page for now)"),
+    "amount_due": _l("amount still to pay"),
+    "promised_date": _l("promised date"),
+    "device": _l("brand and model"),
+    "customer_name": _l("customer's name"),
+    "office_name": _l("office name"),
+    "office_address": _l("office address"),
+    "office_hours": _l("office opening hours"),
+    "office_phone": _l("office phone"),
 }

@@ -4,6 +4,7 @@ from .customer import Customer, Device
 from .document import Document, OfficeText
 from .handover import Handover, HandoverItem
 from .network import Office, Workshop, WorkshopContract
+from .notification import Notification, NotificationRule, NotificationTemplate
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
 from .partner import Settlement, SettlementLine, WorkshopRefusal
 from .stock import OrderLine, Part, StockLevel, StockLocation, StockMovement, StockTransfer
@@ -15,6 +16,9 @@ __all__ = [
     "Document",
     "Handover",
     "HandoverItem",
+    "Notification",
+    "NotificationRule",
+    "NotificationTemplate",
     "Office",
     "OfficeText",
     "OrderLine",

@@ -21,6 +21,7 @@ from ..domain.enums import (
     PaymentMethod,
 )
 from ..domain.errors import N_, DomainError, PaymentError
+from ..domain.notifications import Event
 from ..domain.numbering import format_number
 from ..domain.payments import check_payment
 from ..extensions import db
@@ -37,7 +38,7 @@ from ..models import (
 )
 from ..models._types import utcnow
 from ..queries.customers import as_earlier_orders, device_history
-from . import network
+from . import network, notifications
 from .clock import local_date, local_zone
 
 
@@ -263,5 +264,5 @@ def receive_device(
                 created_at=now,
             )
         )
-    db.session.flush()
+    notifications.queue_for(order, Event.ACCEPTED, now=now)
     return order

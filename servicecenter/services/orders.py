@@ -7,6 +7,7 @@ from datetime import datetime
 from ..domain import workflow
 from ..domain.enums import OrderStatus, PaymentKind, PaymentMethod, Role, WorkshopKind
 from ..domain.errors import N_, DomainError, NotPermitted
+from ..domain.notifications import EVENT_OF_STATUS
 from ..domain.payments import balance_due, check_payment
 from ..extensions import db
 from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop, WorkshopRefusal
@@ -16,7 +17,7 @@ from ..queries.orders import paid_total, payment_totals
 
 # services.handovers imports this module too (it sends devices through change_status); a refusal
 # here closes the device's handover item there.
-from . import handovers, network, order_lines
+from . import handovers, network, notifications, order_lines
 from .clock import local_date
 from .stale import check_version
 
@@ -136,6 +137,8 @@ def change_status(
     order.status = target
     order.status_changed_at = now
     db.session.add(change)
+    if (event := EVENT_OF_STATUS.get(target)) is not None:
+        notifications.queue_for(order, event, now=now)
     db.session.flush()
     return change
 

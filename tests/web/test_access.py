@@ -62,6 +62,10 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         # Partner settlements: a workshop and a month.
         "year": 2026,
         "month": 11,
+        # Notifications: admin only, the role check comes before any lookup.
+        "notification_id": 1,
+        "event": "ready",
+        "channel": "sms",
     }
     urls = []
     for rule in app.url_map.iter_rules():
