@@ -187,7 +187,8 @@ def claim_due(*, now: datetime, limit: int = 100) -> list[Outgoing]:
 
     The UPDATE repeats the due condition, so of two dispatchers racing for a row only one
     changes it (PostgreSQL re-checks the condition on the row the first one locked; SQLite lets
-    one writer at a time): each row is claimed once.
+    one writer at a time): each row is claimed once. On PostgreSQL the candidates are locked
+    with SKIP LOCKED, so a second dispatcher takes the next rows instead of losing the race.
     """
     config = current_app.config
     max_attempts = config["NOTIFY_MAX_ATTEMPTS"]
@@ -199,6 +200,8 @@ def claim_due(*, now: datetime, limit: int = 100) -> list[Outgoing]:
                 .where(_due(now, max_attempts))
                 .order_by(Notification.next_attempt_at, Notification.id)
                 .limit(limit)
+                # PostgreSQL: dispatchers at once take different rows (SQLite has one writer)
+                .with_for_update(skip_locked=True)
             )
             .scalars()
             .all()
