@@ -242,14 +242,8 @@ NOTIFICATION_EVENT = {
     Event.COLLECTED: _l("Collected (survey)"),
 }
 
-# When each event fires, as staff see it.
-NOTIFICATION_TRIGGER = {
-    Event.ACCEPTED: _l("At intake, when the order is opened"),
-    Event.AWAITING_APPROVAL: _l("The order becomes “Awaiting approval”"),
-    Event.AWAITING_PARTS: _l("The order becomes “Awaiting parts”"),
-    Event.READY: _l("The order becomes “Ready”"),
-    Event.COLLECTED: _l("The order becomes “Collected”"),
-}
+# When an event fires that no status change causes (the others: labels.STATUS of the status).
+NOTIFICATION_TRIGGER = {Event.ACCEPTED: _l("At intake, when the order is opened")}
 
 CHANNEL = {Channel.EMAIL: _l("Email"), Channel.SMS: _l("SMS")}
 

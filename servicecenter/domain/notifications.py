@@ -184,7 +184,7 @@ DEFAULT_TEXTS: dict[tuple[Event, Channel, str], tuple[str, str]] = {
     (Event.READY, Channel.EMAIL, "ru"): (
         "Заказ {order_number} готов к выдаче",
         "Здравствуйте, {customer_name}!\n\nВаше устройство {device} готово. К оплате: "
-        "{amount_due}.\n\nЗабрать его можно в {office_name}: {office_address} ({office_hours}).\n\n"
+        "{amount_due}.\n\nГде забрать: {office_name}, {office_address} ({office_hours}).\n\n"
         "Статус: {status_link}",
     ),
     (Event.READY, Channel.SMS, "ru"): (

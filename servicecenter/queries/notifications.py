@@ -67,8 +67,7 @@ def texts_of(event: Event, channel: Channel, locales) -> dict[str, tuple[str, st
 
 def customised() -> set[tuple[Event, Channel]]:
     """The pairs whose texts the admin has saved."""
-    return set(
-        db.session.execute(
-            sa.select(NotificationTemplate.event, NotificationTemplate.channel).distinct()
-        ).tuples()
+    rows = db.session.execute(
+        sa.select(NotificationTemplate.event, NotificationTemplate.channel).distinct()
     )
+    return {(event, channel) for event, channel in rows}

@@ -29,9 +29,7 @@ def outbox():
     page = queries.list_outbox(
         state=chosen, cursor=request.args.get("after"), limit=current_app.config["PAGE_SIZE"]
     )
-    return render_template(
-        "notifications/outbox.html", page=page, state=chosen, states=list(State), form=ResendForm()
-    )
+    return render_template("notifications/outbox.html", page=page, state=chosen, states=list(State))
 
 
 @bp.post("/<int:notification_id>/resend")
