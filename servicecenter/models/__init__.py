@@ -3,6 +3,7 @@
 from .customer import Customer, Device
 from .document import Document, OfficeText
 from .handover import Handover, HandoverItem
+from .job import JobLock, JobOutcome, JobRun
 from .network import Office, Workshop, WorkshopContract
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
 from .partner import Settlement, SettlementLine, WorkshopRefusal
@@ -15,6 +16,9 @@ __all__ = [
     "Document",
     "Handover",
     "HandoverItem",
+    "JobLock",
+    "JobOutcome",
+    "JobRun",
     "Office",
     "OfficeText",
     "OrderLine",
