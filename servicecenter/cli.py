@@ -16,6 +16,7 @@ from .domain.enums import Role
 from .domain.errors import DomainError
 from .extensions import db
 from .models import JobOutcome, Office, Part, StockLocation, User, Workshop
+from .models._types import utcnow
 
 
 def register(app: Flask) -> None:
@@ -163,7 +164,6 @@ def jobs_group() -> None:
 def jobs_list() -> None:
     """Every job with its schedule, next run and last outcome."""
     from . import jobs, scheduler
-    from .models._types import utcnow
 
     now, zone = utcnow(), scheduler.zone(current_app)
     last = jobs.last_runs()
@@ -208,8 +208,15 @@ def jobs_run() -> None:
     from . import jobs, scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    click.echo(f"Scheduler started with {len(jobs.JOBS)} job(s); Ctrl-C stops it.")
-    scheduler.serve(current_app._get_current_object())
+    zone = scheduler.zone(current_app)
+
+    def announce() -> None:
+        click.echo(f"Scheduler started with {len(jobs.JOBS)} job(s); Ctrl-C stops it.")
+        for job in jobs.JOBS:
+            upcoming = scheduler.next_run(job, now=utcnow(), timezone=zone)
+            click.echo(f"  {job.id}: next run {upcoming:%Y-%m-%d %H:%M %Z}" if upcoming else job.id)
+
+    scheduler.serve(current_app._get_current_object(), ready=announce)
     click.echo("Scheduler stopped.")
 
 
@@ -217,7 +224,6 @@ def jobs_run() -> None:
 @with_appcontext
 def backup() -> None:
     """Back up the SQLite database now (instance/backups/, keeping the last BACKUP_KEEP)."""
-    from .models._types import utcnow
     from .services import backups
 
     try:

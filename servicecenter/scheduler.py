@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -75,22 +76,42 @@ def build(app: Flask) -> BlockingScheduler:
             lambda: heartbeat.touch("scheduler", app=app),
             IntervalTrigger(seconds=interval, timezone=timezone),
             id="heartbeat",
+            name="heartbeat",
             next_run_time=datetime.now(timezone),
         )
     return scheduler
 
 
-def serve(app: Flask) -> None:
-    """Run the scheduler until Ctrl-C or SIGTERM; a job already running finishes first."""
+class _Stop(Exception):
+    """Raised by the signal handler in the main thread, wherever the scheduler is in its loop."""
+
+
+def _stop(signum, _frame) -> None:
+    raise _Stop(signum)
+
+
+def serve(app: Flask, *, ready: Callable[[], None] = lambda: None) -> None:
+    """Run the scheduler until Ctrl-C or SIGTERM; a job already running finishes first.
+
+    `ready` is called once the signals are handled, just before the scheduler starts.
+    """
     scheduler = build(app)
-
-    def stop(signum, _frame) -> None:
-        log.info("Signal %s: stopping the scheduler", signum)
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # The runner logs each run with its outcome; APScheduler's two lines per run (and per
+    # heartbeat) would drown it.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     try:
+        # An exception rather than shutdown() in the handler: the signal may come before the
+        # scheduler is running, and shutdown() would refuse.
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        ready()
         scheduler.start()
+    except _Stop as stop:
+        log.info("Signal %s: stopping the scheduler", stop.args[0])
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if scheduler.running:
+            # the executor's threads are joined at exit, so a job half done still finishes
+            scheduler.shutdown(wait=False)
         heartbeat.forget("scheduler", app=app)

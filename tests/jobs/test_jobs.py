@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -142,3 +143,33 @@ def test_the_scheduler_has_every_job_and_is_not_started_by_the_app(app):
     built = scheduler.build(app)
     assert {job.id for job in built.get_jobs()} >= {job.id for job in jobs.JOBS}
     assert not built.running
+
+
+def test_the_scheduler_process_stops_cleanly_on_sigterm(database_url, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    flask = Path(sys.executable).with_name("flask")
+    env = {**os.environ, "SERVICECENTER_CONFIG": "testing", "DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [str(flask), "--app", "wsgi", "jobs", "run"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        # the line comes once SIGTERM is handled (APScheduler's log lines may come first)
+        for line in process.stdout:
+            if "Scheduler started" in line:
+                break
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=60)[0]
+    finally:
+        process.kill()
+    assert process.returncode == 0, output
+    assert "Scheduler stopped." in output
