@@ -125,13 +125,15 @@ def take_lock(job: Job, *, owner: str, now: datetime) -> bool:
     """
     until = now + job.lock_timeout
     with write_transaction():
+        # RETURNING, because an ORM insert reports no row count (-1) on PostgreSQL
         inserted = db.session.execute(
             _insert(JobLock)
             .values(job_id=job.id, owner=owner, locked_until=until)
             .on_conflict_do_nothing()
-        ).rowcount
+            .returning(JobLock.job_id)
+        ).first()
         taken = (
-            inserted
+            inserted is not None
             or db.session.execute(
                 sa.update(JobLock)
                 .where(
