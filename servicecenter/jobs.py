@@ -77,8 +77,10 @@ class Job:
 
 
 JOBS: tuple[Job, ...] = (
-    # More jobs go here, e.g. the outbox:
-    # Job("dispatch-notifications", notifications.dispatch_due, "interval", {"minutes": 1}, …)
+    # More jobs go here, each an id, a function(*, now) returning what it did, a trigger and a
+    # description; e.g. the outbox, every minute (lock_timeout: longer than a dispatch can take):
+    # Job("dispatch-notifications", notifications.dispatch_due, "interval", {"minutes": 1},
+    #     "Send the queued notifications that are due.", lock_timeout=timedelta(minutes=10)),
     Job(
         "reconcile-stock",
         reconcile_stock,
@@ -173,7 +175,9 @@ def run(job: Job, *, now: datetime | None = None, owner: str | None = None) -> J
     else:
         try:
             with write_transaction() if job.writes else contextlib.nullcontext():
-                summary = job.function(now=now)
+                result = job.function(now=now)
+                # a service that reports a count or a small record is recorded as its text
+                summary = "" if result is None else str(result)
                 db.session.commit()
             outcome = JobOutcome.OK
         except Exception as error:
