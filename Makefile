@@ -1,4 +1,5 @@
-# make run   — install, migrate, load demo data (first time), serve http://127.0.0.1:5000
+# make run   — install, migrate, load demo data (first time), serve http://127.0.0.1:5000 with
+#              the job scheduler beside it
 # make test  — install, then the whole test suite on SQLite (browser tests need Debian's chromium)
 PYTHON ?= python3
 VENV := .venv
@@ -52,7 +53,12 @@ fonts: install
 seed: db-upgrade fonts
 	$(FLASK) seed-demo --if-empty
 
+# The scheduler runs beside the development server (in production it is one separate process)
+# and ends with it, however the server ends: Ctrl-C leaves no scheduler behind.
 run: seed
+	@$(FLASK) jobs run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The browser tests drive the Chromium of Debian's package; install it when we can (root).

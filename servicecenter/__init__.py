@@ -42,9 +42,10 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     errors.register(app)
     templating.register(app)
 
-    from . import cli
+    from . import cli, heartbeat
 
     cli.register(app)
+    heartbeat.register(app)
     return app
 
 

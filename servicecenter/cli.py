@@ -1,9 +1,10 @@
-"""Command-line tasks: demo data, staff accounts, stock reconciliation. Each command commits once
-at its end."""
+"""Command-line tasks: demo data, staff accounts, stock reconciliation, the jobs, backups and
+restore. Each command commits once at its end."""
 
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -14,7 +15,8 @@ from .database import write_transaction
 from .domain.enums import Role
 from .domain.errors import DomainError
 from .extensions import db
-from .models import Office, Part, StockLocation, User, Workshop
+from .models import JobOutcome, Office, Part, StockLocation, User, Workshop
+from .models._types import utcnow
 
 
 def register(app: Flask) -> None:
@@ -23,6 +25,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(build_fonts)
     app.cli.add_command(reconcile_stock)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(jobs_group)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 @click.command("seed-demo")
@@ -160,3 +165,116 @@ def dispatch_notifications(limit: int) -> None:
     from .services.notifications import dispatch_due
 
     click.echo(dispatch_due(limit=limit))
+
+
+# --- jobs, backup, restore --------------------------------------------------------------------
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """The periodic jobs: list them, run one now, or run the scheduler."""
+
+
+@jobs_group.command("list")
+@with_appcontext
+def jobs_list() -> None:
+    """Every job with its schedule, next run and last outcome."""
+    from . import jobs, scheduler
+
+    now, zone = utcnow(), scheduler.zone(current_app)
+    last = jobs.last_runs()
+    db.session.rollback()
+    for job in jobs.JOBS:
+        upcoming = scheduler.next_run(job, now=now, timezone=zone)
+        run = last.get(job.id)
+        ended = (
+            f"{run.outcome.value} at {run.finished_at.astimezone(zone):%Y-%m-%d %H:%M}: "
+            f"{run.summary}"
+            if run
+            else "never run"
+        )
+        click.echo(f"{job.id}  [{scheduler.describe(job)}]  {job.description}")
+        click.echo(f"    next run: {upcoming:%Y-%m-%d %H:%M %Z}" if upcoming else "    next run: —")
+        click.echo(f"    last run: {ended}")
+
+
+@jobs_group.command("run-once")
+@click.argument("job_id")
+@with_appcontext
+def jobs_run_once(job_id: str) -> None:
+    """Run one job now, through the same lock as the scheduler; exit 1 unless it went well."""
+    from . import jobs
+
+    job = jobs.get(job_id)
+    if job is None:
+        known = ", ".join(j.id for j in jobs.JOBS)
+        raise click.ClickException(f"No job {job_id!r}; the jobs are: {known}.")
+    record = jobs.run(job)
+    click.echo(f"{job.id}: {record.outcome.value} — {record.summary}")
+    if record.outcome is not JobOutcome.OK:
+        raise SystemExit(1)
+
+
+@jobs_group.command("run")
+@with_appcontext
+def jobs_run() -> None:
+    """Run the scheduler in this process until Ctrl-C or SIGTERM (one per installation)."""
+    import logging
+
+    from . import jobs, scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    zone = scheduler.zone(current_app)
+
+    def announce() -> None:
+        click.echo(f"Scheduler started with {len(jobs.JOBS)} job(s); Ctrl-C stops it.")
+        for job in jobs.JOBS:
+            upcoming = scheduler.next_run(job, now=utcnow(), timezone=zone)
+            click.echo(f"  {job.id}: next run {upcoming:%Y-%m-%d %H:%M %Z}" if upcoming else job.id)
+
+    scheduler.serve(current_app._get_current_object(), ready=announce)
+    click.echo("Scheduler stopped.")
+
+
+@click.command("backup")
+@with_appcontext
+def backup() -> None:
+    """Back up the SQLite database now (instance/backups/, keeping the last BACKUP_KEEP)."""
+    from .services import backups
+
+    try:
+        path = backups.backup(utcnow())
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if path is None:
+        raise click.ClickException(backups.POSTGRESQL_NOTE)
+    click.echo(f"Backed up to {path} ({len(backups.list_backups())} kept).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Restore even though the app seems to be serving.")
+@with_appcontext
+def restore(file: Path, force: bool) -> None:
+    """Replace the SQLite database with a backup. Stop the server and the scheduler first."""
+    from . import heartbeat
+    from .services import backups
+
+    try:
+        revision = backups.check_backup(file)
+        if backups.database_file() is None:
+            raise backups.BackupError(
+                "Restore is for the SQLite database; on PostgreSQL restore with pg_restore."
+            )
+        alive = heartbeat.recent()
+        if alive and not force:
+            raise click.ClickException(
+                f"The app seems to be serving ({', '.join(alive)} active within the last "
+                f"{current_app.config['RESTORE_QUIET_SECONDS']} s, see "
+                f"{heartbeat.directory()}): stop it first, or restore with --force."
+            )
+        target = backups.restore(file)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {target} from {file} (schema revision {revision}).")
+    click.echo("If that revision is older than the code's, run `flask --app wsgi db upgrade`.")

@@ -79,6 +79,18 @@ class Base:
     # on the client address, so behind a proxy this must be set or everyone shares one limit.
     TRUSTED_PROXIES = 0
 
+    # Nightly SQLite backups: where (None: instance/backups/) and how many are kept.
+    BACKUP_DIR: str | None = None
+    BACKUP_KEEP = 14
+    # Web workers and the scheduler touch a file in HEARTBEAT_DIR (None: instance/heartbeats/)
+    # at most every HEARTBEAT_SECONDS; `restore` refuses while one is younger than
+    # RESTORE_QUIET_SECONDS. 0 turns the heartbeat off.
+    HEARTBEAT_DIR: str | None = None
+    HEARTBEAT_SECONDS = 30
+    RESTORE_QUIET_SECONDS = 120
+    # Job runs older than this many days are deleted when the job runs again.
+    JOB_RUNS_KEEP_DAYS = 30
+
     @classmethod
     def validate(cls, config: dict) -> None:
         """Refuse configurations that cannot run; overridden where stricter rules apply."""
@@ -100,6 +112,7 @@ class Testing(Base):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192
     SERVER_NAME = None
+    HEARTBEAT_SECONDS = 0  # the tests that need one turn it on, in a directory of their own
 
 
 class Production(Base):

@@ -3,6 +3,7 @@
 from .customer import Customer, Device
 from .document import Document, OfficeText
 from .handover import Handover, HandoverItem
+from .job import JobLock, JobOutcome, JobRun
 from .network import Office, Workshop, WorkshopContract
 from .notification import Notification, NotificationRule, NotificationTemplate
 from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
@@ -19,6 +20,9 @@ __all__ = [
     "Notification",
     "NotificationRule",
     "NotificationTemplate",
+    "JobLock",
+    "JobOutcome",
+    "JobRun",
     "Office",
     "OfficeText",
     "OrderLine",
