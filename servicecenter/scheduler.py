@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -53,12 +54,12 @@ def _runner(app: Flask, job: jobs.Job, owner: str):
     return run_it
 
 
-def build(app: Flask) -> BlockingScheduler:
+def build(app: Flask) -> BackgroundScheduler:
     """A scheduler with every job of the list: a late start (the process was down at 03:00)
     still runs once within the grace time, several missed runs collapse into one, and a job
     never overlaps itself in this process (the database lock covers other processes)."""
     timezone = zone(app)
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         timezone=timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
@@ -82,36 +83,29 @@ def build(app: Flask) -> BlockingScheduler:
     return scheduler
 
 
-class _Stop(Exception):
-    """Raised by the signal handler in the main thread, wherever the scheduler is in its loop."""
-
-
-def _stop(signum, _frame) -> None:
-    raise _Stop(signum)
-
-
 def serve(app: Flask, *, ready: Callable[[], None] = lambda: None) -> None:
     """Run the scheduler until Ctrl-C or SIGTERM; a job already running finishes first.
 
-    `ready` is called once the signals are handled, just before the scheduler starts.
+    The jobs run in the scheduler's threads; this (main) thread only waits for a signal. The
+    signal handler merely notes the signal: raising from it could interrupt the main thread
+    anywhere (in the middle of a write to a pipe, inside the scheduler's own locks). `ready` is
+    called once the scheduler runs and the signals are handled.
     """
     scheduler = build(app)
     # The runner logs each run with its outcome; APScheduler's two lines per run (and per
     # heartbeat) would drown it.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    received: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: received.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    scheduler.start()
     try:
-        # An exception rather than shutdown() in the handler: the signal may come before the
-        # scheduler is running, and shutdown() would refuse.
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
         ready()
-        scheduler.start()
-    except _Stop as stop:
-        log.info("Signal %s: stopping the scheduler", stop.args[0])
+        while not received:
+            time.sleep(0.2)
+        log.info("Signal %s: stopping the scheduler", received[0])
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        if scheduler.running:
-            # the executor's threads are joined at exit, so a job half done still finishes
-            scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=True)  # a job half done finishes
         heartbeat.forget("scheduler", app=app)
