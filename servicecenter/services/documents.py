@@ -83,6 +83,11 @@ def _lines(order: RepairOrder, work: str, start, labour_days: int) -> tuple[Line
     )
 
 
+def status_url(tracking_token: str) -> str:
+    """The customer's own status page of an order: printed as a QR code, sent in messages."""
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/{tracking_token}"
+
+
 def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:
     """Everything the document shows, in the office's language, frozen now.
 
@@ -116,7 +121,7 @@ def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:
         locale=locale,
         currency=config["CURRENCY"],
         order_number=order.number,
-        status_url=f"{config['PUBLIC_BASE_URL'].rstrip('/')}/s/{order.tracking_token}",
+        status_url=status_url(order.tracking_token),
         contractor=Contractor(
             name=office.name,
             legal_name=office.legal_name,

@@ -45,6 +45,7 @@ from ..models import (
 from ..models._types import utcnow
 from ..queries.orders import paid_total
 from .atomic import atomic
+from .documents import status_url
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +80,13 @@ def template_text(event: Event, channel: Channel, locale: str) -> tuple[str, str
 # --- queueing --------------------------------------------------------------------------------
 
 
-def status_link(order: RepairOrder) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/{order.tracking_token}"
-
-
 def placeholder_values(order: RepairOrder, locale: str) -> dict[str, str]:
     """What the placeholders of the order's messages stand for, written for `locale`."""
     office = db.session.get(Office, order.office_id)
     customer = db.session.get(Customer, order.customer_id)
     device = db.session.get(Device, order.device_id)
     due = balance_due(order.amount_charged, paid_total(order.id)) if order.id else 0
-    link = status_link(order)
+    link = status_url(order.tracking_token)
     return {
         "order_number": order.number,
         "status_link": link,
@@ -453,8 +450,8 @@ def sample_values(locale: str, *, today) -> dict[str, str]:
     """Made-up values for the admin's preview of a template, written for `locale`."""
     return {
         "order_number": "MSK-2026-000123",
-        "status_link": f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/SAMPLE-TOKEN",
-        "survey_link": f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/SAMPLE-TOKEN",
+        "status_link": status_url("SAMPLE-TOKEN"),
+        "survey_link": status_url("SAMPLE-TOKEN"),
         "amount_due": format_currency(
             to_decimal(450_000),
             current_app.config["CURRENCY"],
