@@ -55,3 +55,14 @@ def configure_engine(engine: Engine, *, busy_timeout: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+def insert_ignoring_conflicts(model):
+    """An INSERT of `model` in the session's dialect, for `.on_conflict_do_nothing()`: both
+    backends have it, under their own import."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from .extensions import db
+
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)

@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
-from .database import write_transaction
+from .database import insert_ignoring_conflicts, write_transaction
 from .extensions import db
 from .models import JobLock, JobOutcome, JobRun, Part, StockLocation
 from .models._types import utcnow
@@ -126,12 +125,6 @@ def process_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _insert(model):
-    return (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert(
-        model
-    )
-
-
 def take_lock(job: Job, *, owner: str, now: datetime) -> bool:
     """Claim the job until now + its lock timeout, in a short transaction of its own.
 
@@ -142,7 +135,7 @@ def take_lock(job: Job, *, owner: str, now: datetime) -> bool:
     with write_transaction():
         # RETURNING, because an ORM insert reports no row count (-1) on PostgreSQL
         inserted = db.session.execute(
-            _insert(JobLock)
+            insert_ignoring_conflicts(JobLock)
             .values(job_id=job.id, owner=owner, locked_until=until)
             .on_conflict_do_nothing()
             .returning(JobLock.job_id)

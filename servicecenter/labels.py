@@ -239,11 +239,21 @@ NOTIFICATION_EVENT = {
     Event.AWAITING_APPROVAL: _l("Quote waiting for approval"),
     Event.AWAITING_PARTS: _l("Waiting for parts"),
     Event.READY: _l("Ready for pickup"),
-    Event.COLLECTED: _l("Collected (survey)"),
+    Event.COLLECTED: _l("Collected"),
+    Event.PICKUP_REMINDER: _l("Pickup reminder"),
+    Event.DISPOSAL_NOTICE: _l("Notice before disposal"),
+    Event.SURVEY: _l("Satisfaction survey"),
+    Event.SLA_DIGEST: _l("Deadline digest (staff)"),
+    Event.LOW_STOCK_DIGEST: _l("Low-stock digest (staff)"),
 }
 
 # When an event fires that no status change causes (the others: labels.STATUS of the status).
-NOTIFICATION_TRIGGER = {Event.ACCEPTED: _l("At intake, when the order is opened")}
+NOTIFICATION_TRIGGER = {
+    Event.ACCEPTED: _l("At intake, when the order is opened"),
+    Event.PICKUP_REMINDER: _l("Ready and not collected after 3, 7 and 30 days"),
+    Event.DISPOSAL_NOTICE: _l("Still not collected after the storage period: the written notice"),
+    Event.SURVEY: _l("A few hours after collection"),
+}
 
 CHANNEL = {Channel.EMAIL: _l("Email"), Channel.SMS: _l("SMS")}
 

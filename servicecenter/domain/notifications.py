@@ -16,7 +16,23 @@ class Event(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"  # a quote waits for the customer
     AWAITING_PARTS = "awaiting_parts"
     READY = "ready"  # ready for pickup
-    COLLECTED = "collected"  # handed back, with the survey link
+    COLLECTED = "collected"  # handed back
+    # sent by the jobs (servicecenter/jobs.py), not by a status change
+    PICKUP_REMINDER = "pickup_reminder"  # ready and not collected after 3, 7 and 30 days
+    DISPOSAL_NOTICE = "disposal_notice"  # the written notice before an unclaimed device may go
+    SURVEY = "survey"  # the satisfaction survey, a few hours after collection
+    # to staff: generated lists with no template, to the manager's address of a place
+    SLA_DIGEST = "sla_digest"
+    LOW_STOCK_DIGEST = "low_stock_digest"
+
+    @property
+    def to_staff(self) -> bool:
+        return self in STAFF_EVENTS
+
+
+STAFF_EVENTS = frozenset({Event.SLA_DIGEST, Event.LOW_STOCK_DIGEST})
+# The events the admin edits templates of, in the order of an order's life.
+CUSTOMER_EVENTS = tuple(event for event in Event if event not in STAFF_EVENTS)
 
 
 class Channel(StrEnum):
@@ -52,6 +68,8 @@ PLACEHOLDERS = (
     "office_address",
     "office_hours",
     "office_phone",
+    "days_waiting",  # pickup reminders: days since the order became ready
+    "disposal_date",  # disposal notice: the first day an unclaimed device may be disposed of
 )
 
 MAX_SUBJECT_LENGTH = 200
@@ -145,12 +163,46 @@ DEFAULT_TEXTS: dict[tuple[Event, Channel, str], tuple[str, str]] = {
     ),
     (Event.COLLECTED, Channel.EMAIL, "en"): (
         "Order {order_number}: thank you",
-        "Hello {customer_name},\n\nthank you for trusting us with your {device}. Please tell us "
-        "how we did: {survey_link}\n\n{office_name}",
+        "Hello {customer_name},\n\nthank you for trusting us with your {device}. Keep the "
+        "warranty slip: it lists the warranty of the work and of each part fitted.\n\n"
+        "{office_name}\n{office_phone}",
     ),
     (Event.COLLECTED, Channel.SMS, "en"): (
         "",
-        "Thank you! How did we do with order {order_number}? {survey_link}",
+        "Thank you for collecting order {order_number}. Keep the warranty slip. {office_phone}",
+    ),
+    (Event.PICKUP_REMINDER, Channel.EMAIL, "en"): (
+        "Order {order_number} is waiting for you",
+        "Hello {customer_name},\n\nyour {device} has been ready for {days_waiting} days. "
+        "Amount due: {amount_due}.\n\nCollect it at {office_name}, {office_address} "
+        "({office_hours}).\n\nStatus: {status_link}",
+    ),
+    (Event.PICKUP_REMINDER, Channel.SMS, "en"): (
+        "",
+        "Order {order_number} has been ready for {days_waiting} days. {office_address}, "
+        "{office_hours}",
+    ),
+    (Event.DISPOSAL_NOTICE, Channel.EMAIL, "en"): (
+        "Order {order_number}: notice about your unclaimed device",
+        "Hello {customer_name},\n\nyour {device} has been ready for {days_waiting} days and has "
+        "not been collected. As the repair contract says, unless you collect it by "
+        "{disposal_date}, we may dispose of it to cover our costs.\n\nAmount due: "
+        "{amount_due}. {office_name}, {office_address} ({office_hours}), {office_phone}.\n\n"
+        "Status: {status_link}",
+    ),
+    (Event.DISPOSAL_NOTICE, Channel.SMS, "en"): (
+        "",
+        "Order {order_number} unclaimed for {days_waiting} days. Collect it by {disposal_date}, "
+        "after that we may dispose of it. {office_phone}",
+    ),
+    (Event.SURVEY, Channel.EMAIL, "en"): (
+        "Order {order_number}: how did we do?",
+        "Hello {customer_name},\n\nhow was the repair of your {device}? Two clicks tell us: "
+        "{survey_link}\n\nThank you,\n{office_name}",
+    ),
+    (Event.SURVEY, Channel.SMS, "en"): (
+        "",
+        "How did we do with order {order_number}? Rate us: {survey_link}",
     ),
     (Event.ACCEPTED, Channel.EMAIL, "ru"): (
         "Заказ {order_number}: ваше устройство {device} принято",
@@ -194,11 +246,44 @@ DEFAULT_TEXTS: dict[tuple[Event, Channel, str], tuple[str, str]] = {
     (Event.COLLECTED, Channel.EMAIL, "ru"): (
         "Заказ {order_number}: спасибо!",
         "Здравствуйте, {customer_name}!\n\nСпасибо, что доверили нам ремонт устройства {device}. "
-        "Оцените, пожалуйста, нашу работу: {survey_link}\n\n{office_name}",
+        "Сохраните гарантийный талон: в нём указана гарантия на работу и на каждую "
+        "установленную деталь.\n\n{office_name}\n{office_phone}",
     ),
     (Event.COLLECTED, Channel.SMS, "ru"): (
         "",
-        "Спасибо! Оцените ремонт по заказу {order_number}: {survey_link}",
+        "Спасибо, что забрали заказ {order_number}. Сохраните гарантийный талон. {office_phone}",
+    ),
+    (Event.PICKUP_REMINDER, Channel.EMAIL, "ru"): (
+        "Заказ {order_number} ждёт вас",
+        "Здравствуйте, {customer_name}!\n\nВаше устройство {device} готово уже {days_waiting} дн. "
+        "К оплате: {amount_due}.\n\nГде забрать: {office_name}, {office_address} "
+        "({office_hours}).\n\nСтатус: {status_link}",
+    ),
+    (Event.PICKUP_REMINDER, Channel.SMS, "ru"): (
+        "",
+        "Заказ {order_number} готов уже {days_waiting} дн. {office_address}, {office_hours}",
+    ),
+    (Event.DISPOSAL_NOTICE, Channel.EMAIL, "ru"): (
+        "Заказ {order_number}: предупреждение о невостребованном изделии",
+        "Здравствуйте, {customer_name}!\n\nВаше устройство {device} готово уже {days_waiting} дн. "
+        "и не востребовано. Согласно договору, если вы не заберёте его до {disposal_date}, мы "
+        "вправе реализовать его в счёт наших расходов.\n\nК оплате: {amount_due}. "
+        "{office_name}, {office_address} ({office_hours}), {office_phone}.\n\n"
+        "Статус: {status_link}",
+    ),
+    (Event.DISPOSAL_NOTICE, Channel.SMS, "ru"): (
+        "",
+        "Заказ {order_number} не востребован {days_waiting} дн. Заберите до {disposal_date}, "
+        "иначе изделие может быть реализовано. {office_phone}",
+    ),
+    (Event.SURVEY, Channel.EMAIL, "ru"): (
+        "Заказ {order_number}: оцените нашу работу",
+        "Здравствуйте, {customer_name}!\n\nКак прошёл ремонт устройства {device}? Оцените нас "
+        "в два клика: {survey_link}\n\nСпасибо!\n{office_name}",
+    ),
+    (Event.SURVEY, Channel.SMS, "ru"): (
+        "",
+        "Как мы справились с заказом {order_number}? Оцените: {survey_link}",
     ),
 }
 

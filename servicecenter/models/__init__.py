@@ -6,7 +6,7 @@ from .handover import Handover, HandoverItem
 from .job import JobLock, JobOutcome, JobRun
 from .network import Office, Workshop, WorkshopContract
 from .notification import Notification, NotificationRule, NotificationTemplate
-from .order import OrderNumberCounter, OrderStatusChange, Payment, RepairOrder
+from .order import OrderNumberCounter, OrderReminder, OrderStatusChange, Payment, RepairOrder
 from .partner import Settlement, SettlementLine, WorkshopRefusal
 from .stock import OrderLine, Part, StockLevel, StockLocation, StockMovement, StockTransfer
 from .user import User
@@ -27,6 +27,7 @@ __all__ = [
     "OfficeText",
     "OrderLine",
     "OrderNumberCounter",
+    "OrderReminder",
     "OrderStatusChange",
     "Part",
     "Payment",

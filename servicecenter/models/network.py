@@ -28,6 +28,8 @@ class Office(db.Model):
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
     hours: Mapped[str] = mapped_column(sa.String(120), default="")
     locale: Mapped[str] = mapped_column(sa.String(5), default="ru")
+    # Where the daily digests (deadlines, low stock) go; empty: none are sent.
+    digest_email: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<Office {self.code}>"
@@ -45,6 +47,8 @@ class Workshop(db.Model):
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
     email: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The workshop manager's address for the daily digests; empty: none are sent.
+    digest_email: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     # A workshop on an office's premises: devices need no handover transit to and from it.
     in_office_id: Mapped[int | None] = mapped_column(sa.ForeignKey("offices.id"))
     turnaround_days: Mapped[int] = mapped_column(default=7)

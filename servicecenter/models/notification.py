@@ -25,11 +25,14 @@ class Notification(db.Model):
         # the admin's outbox, newest first, with and without a state filter
         sa.Index("ix_notifications_created", "created_at", "id"),
         sa.Index("ix_notifications_state_created", "state", "created_at", "id"),
+        # a job's message is queued once: "<what>:<whom>:<when>", e.g. sla:office:3:2026-12-01
+        sa.UniqueConstraint("dedupe_key", name="uq_notifications_dedupe_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(sa.ForeignKey("repair_orders.id"), index=True)
-    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
+    # Both None for a staff digest (Event.to_staff): it goes to a place's manager.
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("repair_orders.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customers.id"))
     event: Mapped[Event] = mapped_column(enum_column(Event, 30))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, 10))
     recipient: Mapped[str] = mapped_column(sa.String(120))
@@ -43,6 +46,7 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(120))
 
     order = relationship("RepairOrder", lazy="raise")
 

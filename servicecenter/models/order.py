@@ -43,6 +43,11 @@ class RepairOrder(db.Model):
         sa.Index("ix_repair_orders_status_received", "status", "received_at", "id"),
         # the workshops' recent on-time record at intake: a range of recent ready times
         sa.Index("ix_repair_orders_ready", "ready_at", "workshop_id"),
+        # the jobs: ready orders by how long they wait, open orders by their promised date,
+        # collected orders by when (the survey)
+        sa.Index("ix_repair_orders_status_ready", "status", "ready_at"),
+        sa.Index("ix_repair_orders_status_promised", "status", "promised_date"),
+        sa.Index("ix_repair_orders_collected", "collected_at"),
         # the partner figures: a workshop's orders accepted, and made ready, in a range of months
         sa.Index("ix_repair_orders_workshop_accepted", "workshop_id", "accepted_at"),
         # the orders that came back under our warranty since a day (the repeat-repair rate)
@@ -184,3 +189,23 @@ class Payment(db.Model):
     @property
     def signed_amount(self) -> int:
         return -self.amount if self.kind is PaymentKind.REFUND else self.amount
+
+
+class OrderReminder(db.Model):
+    """What the jobs told the customer about an order, once each (jobs.py): a pickup reminder
+    after 3, 7 or 30 days, the written notice before disposal, the survey. Kept even when the
+    customer had no channel to be told on (`messages` 0), so staff know to call instead."""
+
+    __tablename__ = "order_reminders"
+    __table_args__ = (sa.UniqueConstraint("order_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("repair_orders.id"))
+    # "pickup_3", "pickup_7", "pickup_30", "disposal_notice", "survey"
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    messages: Mapped[int] = mapped_column(default=0)  # how many messages were queued
+    # The notice: the first day the unclaimed device may be disposed of.
+    disposal_from: Mapped[date | None]
+
+    order: Mapped[RepairOrder] = relationship(lazy="raise")

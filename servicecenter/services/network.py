@@ -64,6 +64,7 @@ class OfficeData:
     phone: str = ""
     hours: str = ""
     locale: str = "ru"
+    digest_email: str = ""
 
 
 def _office_fields(data: OfficeData, office: Office | None) -> dict:
@@ -92,6 +93,7 @@ def _office_fields(data: OfficeData, office: Office | None) -> dict:
         "phone": data.phone.strip(),
         "hours": data.hours.strip(),
         "locale": data.locale,
+        "digest_email": data.digest_email.strip(),
     }
 
 
@@ -120,6 +122,7 @@ class WorkshopData:
     address: str = ""
     phone: str = ""
     email: str = ""
+    digest_email: str = ""
     in_office_id: int | None = None
     turnaround_days: int = 7
     active: bool = True
@@ -157,6 +160,7 @@ def save_workshop(
         "address": data.address.strip(),
         "phone": data.phone.strip(),
         "email": data.email.strip(),
+        "digest_email": data.digest_email.strip(),
         "in_office_id": data.in_office_id,
         "turnaround_days": data.turnaround_days,
         "active": data.active,

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from .. import messaging
-from ..database import write_transaction
+from ..database import insert_ignoring_conflicts, write_transaction
 from ..domain.enums import Role
 from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..domain.money import to_decimal
@@ -116,10 +116,21 @@ def _recipient(customer: Customer, channel: Channel) -> str | None:
     return customer.phone if customer.consent_sms and customer.phone else None
 
 
-def queue_for(order: RepairOrder, event: Event, *, now: datetime | None = None) -> list:
+def queue_for(
+    order: RepairOrder,
+    event: Event,
+    *,
+    now: datetime | None = None,
+    extra: dict[str, str] | None = None,
+    key: str | None = None,
+) -> list:
     """Queue the event's messages in the caller's transaction: one per channel the admin enabled
     for the event, that the customer consented to and has an address for, in the office's
-    language. Sent by dispatch_due once the transaction has committed; a rollback drops them."""
+    language. Sent by dispatch_due once the transaction has committed; a rollback drops them.
+
+    `extra` fills placeholders only some events have (a callable gets the locale); `key`, given
+    by a job, marks each message `<key>:<channel>` so that it is queued once however often the
+    job runs (the caller records what it did in the same transaction, so this is a backstop)."""
     now = now or utcnow()
     customer = db.session.get(Customer, order.customer_id)
     locale = db.session.get(Office, order.office_id).locale
@@ -132,7 +143,9 @@ def queue_for(order: RepairOrder, event: Event, *, now: datetime | None = None) 
         subject, body = template_text(event, channel, locale)
         if not body.strip():
             continue
-        values = values or placeholder_values(order, locale)
+        if values is None:
+            values = placeholder_values(order, locale)
+            values.update({name: value(locale) for name, value in (extra or {}).items()})
         notification = Notification(
             order_id=order.id,
             customer_id=customer.id,
@@ -148,11 +161,40 @@ def queue_for(order: RepairOrder, event: Event, *, now: datetime | None = None) 
             attempts=0,
             next_attempt_at=now,
             created_at=now,
+            dedupe_key=f"{key}:{channel}" if key else None,
         )
         db.session.add(notification)
         queued.append(notification)
     db.session.flush()
     return queued
+
+
+def queue_digest(
+    *, event: Event, to: str, locale: str, subject: str, body: str, key: str, now: datetime
+) -> bool:
+    """Queue a staff digest by email in the caller's transaction, once per `key` (a second call
+    with the same key queues nothing and says False)."""
+    inserted = db.session.execute(
+        insert_ignoring_conflicts(Notification)
+        .values(
+            order_id=None,
+            customer_id=None,
+            event=event,
+            channel=Channel.EMAIL,
+            recipient=to,
+            locale=locale,
+            subject=subject[:MAX_SUBJECT_LENGTH],
+            body=body[: MAX_BODY_LENGTH[Channel.EMAIL] * 4],
+            state=State.QUEUED,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            dedupe_key=key,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id)
+    ).first()
+    return inserted is not None
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -322,8 +364,11 @@ def resend(notification: Notification, *, actor: User, now: datetime | None = No
     longer consents to the channel. Raises DomainError, NotPermitted."""
     _require_admin(actor)
     now = now or utcnow()
-    customer = db.session.get(Customer, notification.customer_id)
-    if _recipient(customer, notification.channel) is None:
+    customer = (
+        db.session.get(Customer, notification.customer_id) if notification.customer_id else None
+    )
+    # a staff digest goes to the place's address as it was; a customer must still consent
+    if customer is not None and _recipient(customer, notification.channel) is None:
         raise DomainError(N_("The customer no longer agrees to messages on this channel."))
     if notification.state is State.FAILED:
         changed = db.session.execute(
@@ -467,4 +512,6 @@ def sample_values(locale: str, *, today) -> dict[str, str]:
         "office_address": "ул. Тверская, 7" if locale == "ru" else "7 Tverskaya St",
         "office_hours": "10:00–20:00",
         "office_phone": "+7 495 000-00-01",
+        "days_waiting": "30",
+        "disposal_date": format_date(today + timedelta(days=60), "long", locale=locale),
     }

@@ -16,7 +16,7 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ... import labels
@@ -67,6 +67,11 @@ class OfficeForm(RecordForm):
     address = TrimmedStringField(_l("Address"), validators=[Optional(), Length(max=300)])
     phone = TrimmedStringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     hours = TrimmedStringField(_l("Opening hours"), validators=[Optional(), Length(max=120)])
+    digest_email = TrimmedStringField(
+        _l("Manager's e-mail for the daily digests"),
+        validators=[Optional(), Length(max=120), Email(check_deliverability=False)],
+        description=_l("Deadlines at risk and low stock, every morning. Empty: no digest."),
+    )
     locale = SelectField(
         _l("Language of documents"),
         description=_l("Printed documents and customer messages of this office."),
@@ -88,6 +93,7 @@ class OfficeForm(RecordForm):
             phone=self.phone.data or "",
             hours=self.hours.data or "",
             locale=self.locale.data,
+            digest_email=self.digest_email.data or "",
         )
 
 
@@ -106,6 +112,11 @@ class WorkshopForm(RecordForm):
     address = TrimmedStringField(_l("Address"), validators=[Optional(), Length(max=300)])
     phone = TrimmedStringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     email = TrimmedStringField(_l("Email"), validators=[Optional(), Length(max=120)])
+    digest_email = TrimmedStringField(
+        _l("Manager's e-mail for the daily digests"),
+        validators=[Optional(), Length(max=120), Email(check_deliverability=False)],
+        description=_l("Deadlines at risk and low stock, every morning. Empty: no digest."),
+    )
     turnaround_days = IntegerField(
         _l("Usual turnaround, days"), validators=[InputRequired()], default=7
     )
@@ -125,6 +136,7 @@ class WorkshopForm(RecordForm):
             address=self.address.data or "",
             phone=self.phone.data or "",
             email=self.email.data or "",
+            digest_email=self.digest_email.data or "",
             in_office_id=self.in_office_id.data,
             turnaround_days=self.turnaround_days.data,
             active=bool(self.active.data),

@@ -9,7 +9,15 @@ from flask_login import current_user
 
 from ...domain.enums import Role
 from ...domain.errors import DomainError
-from ...domain.notifications import PLACEHOLDERS, STATUS_OF_EVENT, Channel, Event, State, render
+from ...domain.notifications import (
+    CUSTOMER_EVENTS,
+    PLACEHOLDERS,
+    STATUS_OF_EVENT,
+    Channel,
+    Event,
+    State,
+    render,
+)
 from ...extensions import db
 from ...queries import notifications as queries
 from ...services import notifications as service
@@ -53,7 +61,7 @@ def resend(notification_id: int):
 def templates():
     return render_template(
         "notifications/templates.html",
-        events=list(Event),
+        events=CUSTOMER_EVENTS,
         channels=list(Channel),
         rules=queries.rules(),
         customised=queries.customised(),
@@ -62,7 +70,7 @@ def templates():
 
 
 def _pair(event: str, channel: str) -> tuple[Event, Channel]:
-    if event not in set(Event) or channel not in set(Channel):
+    if event not in set(CUSTOMER_EVENTS) or channel not in set(Channel):
         abort(404)
     return Event(event), Channel(channel)
 
