@@ -35,7 +35,7 @@ translations: $(VENV)/.runtime
 # The keywords are Babel's defaults (_, gettext, ngettext, pgettext, N_ …) plus Flask-Babel's lazy ones;
 # tests/unit/test_translations.py extracts with the same list.
 translations-extract: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext -k lazy_gettext -k _l -k N_ \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k _l -k N_ \
 	  -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 --ignore-dirs ".* __pycache__" \
 	  --no-location --sort-output --project servicecenter -o servicecenter/translations/messages.pot .
 

@@ -310,6 +310,7 @@ def build_network(today: date) -> Network:
         phone="+7 495 123-45-67",
         hours="Пн–Пт 10:00–20:00, Сб 11:00–17:00",
         locale="ru",
+        digest_email="msk.manager@example.com",
     )
     spb = Office(
         code="SPB",
@@ -320,6 +321,7 @@ def build_network(today: date) -> Network:
         phone="+7 812 765-43-21",
         hours="Mon–Sat 10:00–19:00",
         locale="en",  # prints its documents in English: the demo shows both languages
+        digest_email="spb.manager@example.com",
     )
     db.session.add_all([msk, spb])
     db.session.flush()
@@ -337,6 +339,7 @@ def build_network(today: date) -> Network:
         address="Москва, ул. Профсоюзная, 3",
         phone="+7 495 222-33-44",
         email="orders@fixpro.example",
+        digest_email="manager@fixpro.example",
         turnaround_days=7,
     )
     north = Workshop(

@@ -64,6 +64,13 @@ def dispatch_notifications(*, now: datetime) -> str:
     return notifications.dispatch_due(now=now)
 
 
+def low_stock_digest(*, now: datetime) -> str:
+    """Mail each office and workshop manager the parts below their minimum there, once a day."""
+    from .services import digests
+
+    return digests.queue_low_stock(now=now)
+
+
 # --- the list -------------------------------------------------------------------------------
 
 
@@ -100,6 +107,13 @@ JOBS: tuple[Job, ...] = (
         {"hour": 2, "minute": 30},
         "Compare cached stock levels with the ledger; report drift, fix nothing.",
         writes=False,
+    ),
+    Job(
+        "low-stock-digest",
+        low_stock_digest,
+        "cron",
+        {"hour": 7, "minute": 0},
+        "Mail each place's manager the parts below their minimum there.",
     ),
     Job(
         "backup",

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..database import insert_ignoring_conflicts
 from ..domain import warranty
 from ..domain.contact import normalize_phone, normalize_serial
 from ..domain.enums import (
@@ -151,10 +151,8 @@ def allocate_number(office: Office, year: int) -> int:
     once) and incremented by one UPDATE that locks the row until commit, so concurrent intakes
     queue for it and a rolled-back intake leaves no gap.
     """
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert
     db.session.execute(
-        insert(OrderNumberCounter)
+        insert_ignoring_conflicts(OrderNumberCounter)
         .values(office_id=office.id, year=year, last_value=0)
         .on_conflict_do_nothing()
     )

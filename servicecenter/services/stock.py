@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..database import insert_ignoring_conflicts
 from ..domain.enums import Role
 from ..domain.errors import N_, DomainError, NotPermitted
 from ..domain.stock import (
@@ -52,11 +52,6 @@ TRANSFER_RECEIVERS = RECEIVERS | {Role.TECHNICIAN}
 COUNTERS = frozenset({Role.ADMIN, Role.MANAGER})  # write-offs, counts, reversals, minimums
 
 
-def _insert(model):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
-
-
 # --- locations ------------------------------------------------------------------------------
 
 
@@ -72,7 +67,9 @@ def location_for(*, office: Office | None = None, workshop: Workshop | None = No
     if found is not None:
         return found
     db.session.execute(
-        _insert(StockLocation).values({column.key: owner.id}).on_conflict_do_nothing()
+        insert_ignoring_conflicts(StockLocation)
+        .values({column.key: owner.id})
+        .on_conflict_do_nothing()
     )
     return db.session.execute(sa.select(StockLocation).where(column == owner.id)).scalar_one()
 
@@ -115,7 +112,7 @@ def level_of(part_id: int, location_id: int, *, lock: bool = False) -> Level:
 def _apply(part_id: int, location_id: int, change: Change) -> None:
     """Add `change` to the cached level, or raise StockError if a figure would go wrong."""
     db.session.execute(
-        _insert(StockLevel)
+        insert_ignoring_conflicts(StockLevel)
         .values(part_id=part_id, location_id=location_id, on_hand=0, reserved=0, in_transit=0)
         .on_conflict_do_nothing()
     )
@@ -261,7 +258,7 @@ def set_minimum(part: Part, location: StockLocation, minimum: int, *, actor: Use
     if minimum < 0:
         raise StockError(N_("The minimum cannot be negative."), field="minimum")
     db.session.execute(
-        _insert(StockLevel)
+        insert_ignoring_conflicts(StockLevel)
         .values(part_id=part.id, location_id=location.id, on_hand=0, reserved=0, in_transit=0)
         .on_conflict_do_nothing()
     )
@@ -441,7 +438,7 @@ def reconcile(*, fix: bool = False) -> list[Drift]:
     if fix:
         for drift in drifts:
             db.session.execute(
-                _insert(StockLevel)
+                insert_ignoring_conflicts(StockLevel)
                 .values(part_id=drift.part_id, location_id=drift.location_id)
                 .on_conflict_do_nothing()
             )

@@ -27,6 +27,7 @@ GOOD_OFFICE = {
     "phone": "+7 495 000-00-03",
     "hours": "10-19",
     "locale": "en",
+    "digest_email": "manager-c@example.com",
 }
 GOOD_WORKSHOP = {
     "name": "Fix-It Partner",
@@ -85,6 +86,7 @@ def test_an_admin_adds_an_office_with_its_stock_location(client, admin, db):
         "+7 495 000-00-03",
         "en",
     )
+    assert office.digest_email == "manager-c@example.com"
     one(db, sa.select(StockLocation).where(StockLocation.office_id == office.id))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Office CCC added." in page
@@ -114,6 +116,7 @@ def test_an_admin_edits_an_office_but_not_its_code(client, admin, make, db):
         ({"name": "  "}, "This field is required.", "name"),
         ({"locale": "de"}, "Not a valid choice.", "locale"),
         ({"phone": "1" * 21}, "Field cannot be longer than 20 characters.", "phone"),
+        ({"digest_email": "manager at office"}, "Invalid email address.", "digest_email"),
     ],
 )
 def test_a_bad_office_is_refused(client, admin, changes, message, field):
@@ -190,6 +193,7 @@ def test_an_admin_edits_a_workshop(client, admin, make, db):
         ({"turnaround_days": "0"}, "The turnaround is from 1 to 365 days.", "turnaround_days"),
         ({"turnaround_days": "9" * 30}, "The turnaround is from 1 to 365 days.", "turnaround_days"),
         ({"turnaround_days": "soon"}, "Not a valid integer value.", "turnaround_days"),
+        ({"digest_email": "boss@"}, "Invalid email address.", "digest_email"),
     ],
 )
 def test_a_bad_workshop_is_refused(client, admin, changes, message, field):
