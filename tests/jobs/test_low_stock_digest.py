@@ -68,7 +68,7 @@ def test_the_digest_lists_the_low_parts_once_a_day(make, db, low_at_remote):
     assert mail.order_id is None and mail.customer_id is None
     # the partner workshop is in no office: it writes in the network's language
     assert mail.locale == "ru"
-    assert mail.subject == "Заканчиваются запчасти в Remote Partner: 1 позиция"
+    assert mail.subject == "Мало запчастей — Remote Partner: 1 позиция"
     assert "LCD-1 Display: доступно 1, минимум 3, в пути 0, заказать 5" in mail.body
     assert "BAT-1" not in mail.body
     assert f"http://127.0.0.1:5000/stock/low?location={low_at_remote.id}" in mail.body
@@ -117,7 +117,7 @@ def test_the_digest_is_mailed_through_smtp(app, make, db, low_at_remote, smtp_se
     (envelope,) = smtp_server.envelopes
     assert envelope.rcpt_tos == ["fixpro-manager@example.com"]
     message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-    assert message["Subject"] == "Заканчиваются запчасти в Remote Partner: 1 позиция"
+    assert message["Subject"] == "Мало запчастей — Remote Partner: 1 позиция"
     assert "LCD-1 Display" in message.get_content()
 
 
