@@ -59,6 +59,21 @@ def recent(*, now: datetime | None = None) -> list[str]:
     )
 
 
+def sweep(*, now: datetime | None = None, max_age_seconds: int = 86_400) -> int:
+    """Delete the files of processes silent for a day (workers that crashed or were replaced:
+    gunicorn restarts them under new pids). Returns how many went."""
+    folder = directory()
+    if not folder.is_dir():
+        return 0
+    moment = (now or datetime.now(UTC)).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and moment - path.stat().st_mtime > max_age_seconds:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def register(app: Flask) -> None:
     """Web workers touch their heartbeat on requests (only SQLite can be restored, so only it)."""
     if not (app.config["SQLALCHEMY_DATABASE_URI"] or "").startswith("sqlite"):

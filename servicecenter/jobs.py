@@ -48,9 +48,12 @@ def reconcile_stock(*, now: datetime) -> str:
 
 
 def backup(*, now: datetime) -> str:
-    """Copy the SQLite database into the backup folder, keeping the last BACKUP_KEEP."""
+    """Copy the SQLite database into the backup folder, keeping the last BACKUP_KEEP; and sweep
+    away the heartbeat files of processes long gone."""
+    from . import heartbeat
     from .services import backups
 
+    heartbeat.sweep(now=now)
     path = backups.backup(now)
     if path is None:
         return backups.POSTGRESQL_NOTE

@@ -142,3 +142,21 @@ def test_an_old_heartbeat_does_not_count_as_serving(live):
     assert heartbeat.recent(now=datetime.now(UTC) + timedelta(seconds=quiet + 1)) == []
     heartbeat.forget("scheduler")
     assert heartbeat.recent() == []
+
+
+def test_the_backup_job_sweeps_heartbeats_silent_for_a_day(live):
+    import os
+
+    from servicecenter import heartbeat, jobs
+
+    folder = heartbeat.directory()
+    folder.mkdir(parents=True, exist_ok=True)
+    gone, alive = folder / "web-111", folder / "web-222"
+    gone.touch()
+    alive.touch()
+    two_days_ago = datetime.now(UTC).timestamp() - 2 * 86_400
+    os.utime(gone, (two_days_ago, two_days_ago))
+
+    jobs.run(jobs.get("backup"))
+
+    assert not gone.exists() and alive.exists()
