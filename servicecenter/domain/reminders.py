@@ -114,16 +114,24 @@ def survey_due(
     return not sent and earliest <= collected_at <= latest
 
 
-def skipped_kinds(recorded: Mapping[str, tuple[datetime, int]], schedule: PickupSchedule) -> set:
+def _rank(kind: str) -> float | None:
+    """Where a pickup step comes in the schedule: its days, the notice last; None otherwise."""
+    if kind == DISPOSAL_NOTICE:
+        return float("inf")
+    days = pickup_days(kind)
+    return None if days is None else float(days)
+
+
+def skipped_kinds(recorded: Mapping[str, tuple[datetime, int]]) -> set[str]:
     """Of the recorded steps {kind: (recorded at, messages)}, those recorded as skipped: without
     a message, at the same moment as a later step (a run records the passed steps together)."""
-    order = {kind: index for index, (kind, _days) in enumerate(schedule.steps)}
     skipped = set()
     for kind, (at, messages) in recorded.items():
-        if messages or kind not in order:
+        rank = _rank(kind)
+        if messages or rank is None:
             continue
         if any(
-            other_at == at and order.get(other, -1) > order[kind]
+            other_at == at and (_rank(other) or 0) > rank
             for other, (other_at, _messages) in recorded.items()
         ):
             skipped.add(kind)

@@ -100,7 +100,9 @@ def test_skipped_steps_are_told_apart_from_unsent_ones():
         "pickup_7": (morning, 0),  # the one due then, with no channel to send on: not skipped
         "pickup_30": (later, 1),
     }
-    assert skipped_kinds(recorded, PLAN) == {"pickup_3"}
+    assert skipped_kinds(recorded) == {"pickup_3"}
+    # the survey is no pickup step
+    assert skipped_kinds({"survey": (morning, 0), "pickup_3": (morning, 0)}) == set()
 
 
 NOW = datetime(2026, 11, 2, 6, 15, tzinfo=UTC)
