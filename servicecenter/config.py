@@ -91,6 +91,22 @@ class Base:
     # Job runs older than this many days are deleted when the job runs again.
     JOB_RUNS_KEEP_DAYS = 30
 
+    # Pickup reminders (services.reminders): days after an order became ready, by local date.
+    # 30 is the contract's "collect within 30 days of being told it is ready".
+    PICKUP_REMINDER_DAYS = (3, 7, 30)
+    # After 60 days storage may be charged and the written notice before disposal goes out;
+    # disposal becomes possible DISPOSAL_WAIT_DAYS after the notice (Civil Code art. 738: two
+    # months after the written notice).
+    DISPOSAL_NOTICE_AFTER_DAYS = 60
+    DISPOSAL_WAIT_DAYS = 60
+    # The survey: not before the customer is home with the device, not after they have forgotten
+    # the visit. The job runs hourly 9:15-20:15 local, so a device collected in the evening gets
+    # its survey the next morning (about 14 hours on): the window must stay well above that.
+    SURVEY_DELAY_HOURS = 3
+    SURVEY_WINDOW_HOURS = 48
+    # Orders the reminder jobs read at a time: the memory of a run stays bounded.
+    REMINDER_BATCH_SIZE = 200
+
     @classmethod
     def validate(cls, config: dict) -> None:
         """Refuse configurations that cannot run; overridden where stricter rules apply."""

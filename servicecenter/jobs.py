@@ -74,6 +74,21 @@ def low_stock_digest(*, now: datetime) -> str:
     return digests.queue_low_stock(now=now)
 
 
+def pickup_reminders(*, now: datetime) -> str:
+    """Remind customers of ready devices waiting for them, then send the notice before an
+    unclaimed device may be disposed of (services.reminders)."""
+    from .services import reminders
+
+    return reminders.send_pickup_reminders(now=now)
+
+
+def survey(*, now: datetime) -> str:
+    """Ask customers to rate the service a few hours after collection (services.reminders)."""
+    from .services import reminders
+
+    return reminders.send_surveys(now=now)
+
+
 # --- the list -------------------------------------------------------------------------------
 
 
@@ -126,6 +141,23 @@ JOBS: tuple[Job, ...] = (
         "Copy the SQLite database to the backup folder, keeping the last BACKUP_KEEP.",
         # the copy writes files, not rows: no write lock on the database for its duration
         writes=False,
+    ),
+    Job(
+        "pickup-reminders",
+        pickup_reminders,
+        "cron",
+        # in the morning, in the network's zone: customers are not messaged at night
+        {"hour": 10, "minute": 0},
+        "Remind customers of ready devices after 3, 7 and 30 days; the notice before disposal.",
+    ),
+    Job(
+        "survey",
+        survey,
+        "cron",
+        # hourly in the day only: a device collected in the evening is surveyed next morning,
+        # inside SURVEY_WINDOW_HOURS
+        {"hour": "9-20", "minute": 15},
+        "Send the satisfaction survey a few hours after collection.",
     ),
 )
 

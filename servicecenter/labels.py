@@ -20,6 +20,7 @@ from .domain.enums import (
 from .domain.handovers import HandoverStatus, ItemState, Place
 from .domain.notifications import Channel, Event, State
 from .domain.public_status import Stage
+from .domain.reminders import DISPOSAL_NOTICE, SURVEY, pickup_days
 from .domain.settlements import Reason
 from .domain.stock import MovementKind, TransferStatus
 from .domain.texts import TextKind
@@ -254,6 +255,20 @@ NOTIFICATION_TRIGGER = {
     Event.DISPOSAL_NOTICE: _l("Still not collected after the storage period: the written notice"),
     Event.SURVEY: _l("A few hours after collection"),
 }
+
+# What the reminder jobs recorded on an order (OrderReminder.kind; pickup steps by their days).
+REMINDER_KIND = {
+    DISPOSAL_NOTICE: _l("Notice before disposal"),
+    SURVEY: _l("Satisfaction survey"),
+}
+
+
+def reminder_kind(kind: str):
+    days = pickup_days(kind)
+    if days is not None:
+        return _l("Pickup reminder after %(days)s days", days=days)
+    return REMINDER_KIND.get(kind, kind)
+
 
 CHANNEL = {Channel.EMAIL: _l("Email"), Channel.SMS: _l("SMS")}
 

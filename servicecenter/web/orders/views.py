@@ -20,6 +20,8 @@ from ...domain.warranty import days_left, legal_deadline
 from ...extensions import db
 from ...models._types import utcnow
 from ...queries import handovers as handover_queries
+from ...queries import notifications as notification_queries
+from ...queries import reminders as reminder_queries
 from ...queries import routing
 from ...queries import stock as stock_queries
 from ...queries.network import get_workshop, list_offices, list_technicians, list_workshops
@@ -115,10 +117,23 @@ def _render_detail(
         printable=printable_kinds(order),
         issued=document_service.list_documents(order),
         **_lines_context(order, lines, part_form, service_form, line_form, serials_form),
+        **_messages_context(order),
     )
     if work_form is None and may_work:
         context["work_form"].price.data = None if order.price is None else order.price / 100
     return render_template("orders/detail.html", **context), code
+
+
+def _messages_context(order) -> dict:
+    """The messages to the customer and the reminders recorded; the notice before disposal
+    apart, for the page's top while the device still waits."""
+    reminders = reminder_queries.list_for_order(order.id)
+    notice = reminder_queries.disposal_notice(reminders)
+    return dict(
+        messages=notification_queries.list_for_order(order.id),
+        reminders=reminders,
+        disposal_notice=notice if order.status is OrderStatus.READY else None,
+    )
 
 
 def _lines_context(order, lines, part_form, service_form, line_form, serials_form) -> dict:
