@@ -299,4 +299,6 @@ PLACEHOLDER = {
     "office_address": _l("office address"),
     "office_hours": _l("office opening hours"),
     "office_phone": _l("office phone"),
+    "days_waiting": _l("days the device has been ready (reminders and the notice)"),
+    "disposal_date": _l("first day an unclaimed device may be disposed of (the notice)"),
 }

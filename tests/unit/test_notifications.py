@@ -10,6 +10,7 @@ from servicecenter.domain.notifications import (
     CUSTOMER_EVENTS,
     DEFAULT_TEXTS,
     PLACEHOLDERS,
+    STATUS_OF_EVENT,
     Channel,
     Event,
     TemplateError,
@@ -64,3 +65,11 @@ def test_retries_back_off_exponentially():
         timedelta(minutes=125),
     ]
     assert retry_delay(20) == timedelta(days=1)
+
+
+def test_every_placeholder_and_event_has_a_label_for_the_admin():
+    from servicecenter import labels
+
+    assert set(labels.PLACEHOLDER) == set(PLACEHOLDERS)
+    assert set(labels.NOTIFICATION_EVENT) == set(Event)
+    assert set(labels.NOTIFICATION_TRIGGER) | set(STATUS_OF_EVENT) == set(CUSTOMER_EVENTS)
