@@ -126,7 +126,8 @@ def get_watchlist(
         warning_days=warning_days,
         limit=limit,
     )
-    # on (status, received_at, id): handed in on or before the cutoff day, oldest (latest) first
+    # on (status, received_at, id) or (kind, received_at): handed in on or before the cutoff
+    # day, the oldest (the latest) first
     cutoff = sla.legal_warning_cutoff(today, warning_days) + timedelta(days=1)
     legal = _section(
         "legal",
