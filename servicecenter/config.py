@@ -54,6 +54,9 @@ class Base:
     # Promised turnaround when the workshop has none configured.
     DEFAULT_TURNAROUND_DAYS = 7
     PAGE_SIZE = 50
+    # The SLA watch (Deadlines page, daily digest): a free repair is flagged this many days
+    # before its 45-day legal limit.
+    SLA_LEGAL_WARNING_DAYS = 7
 
     # Public base URL for links printed or sent to customers (status QR, SMS).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"

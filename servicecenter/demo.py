@@ -26,6 +26,7 @@ from .domain.handovers import Arrival, Direction
 from .domain.stock import LineState
 from .extensions import db
 from .models import (
+    Customer,
     HandoverItem,
     Office,
     Part,
@@ -611,6 +612,7 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
     # After the orders, so that the catalogue does not change the orders a seed makes.
     _catalogue(network, rng)
     _parts_on_open_orders(network, rng)
+    _warranty_near_the_limit(network, rng, today)
     db.session.flush()
     return network
 
@@ -782,3 +784,48 @@ def _repeat_visits(network: Network, rng: random.Random, today: date) -> None:
             order, rng.choice([S.RECEIVED, S.DIAGNOSING, S.IN_REPAIR]), order.received_at
         )
         made += 1
+
+
+def _warranty_near_the_limit(network: Network, rng: random.Random, today: date) -> None:
+    """Two warranty repairs waiting long for parts: one a day before the 45-day legal limit,
+    one past it (the Deadlines page shows its penalty). Made last, so that the rest of the
+    demo is the same with or without them."""
+    examples = [
+        (network.offices[0], network.workshops[0], "Galaxy S23", 44, S.AWAITING_PARTS),
+        (network.offices[1], network.workshops[1], "iPhone 14 Pro", 48, S.IN_REPAIR),
+    ]
+    for index, (office, workshop, model, days, target) in enumerate(examples):
+        received_on = today - timedelta(days=days)
+        customer = db.session.scalars(
+            sa.select(Customer).order_by(Customer.id).offset(index * 7).limit(1)
+        ).one()
+        device = intake.register_device(
+            customer,
+            intake.DeviceData(
+                category=DeviceCategory.PHONE,
+                brand="Samsung" if model.startswith("Galaxy") else "Apple",
+                model=model,
+                serial=_serial(rng, DeviceCategory.PHONE),
+                purchase_date=received_on - timedelta(days=90),
+                seller="М.Видео",
+                warranty_months=12,
+            ),
+            today=received_on,
+        )
+        moment = _at(received_on, rng)
+        order = intake.receive_device(
+            customer=customer,
+            device=device,
+            office=office,
+            workshop=workshop,
+            actor=network.receptionist_of(office),
+            data=intake.OrderData(
+                kind=OrderKind.WARRANTY,
+                complaint="Не заряжается",
+                condition="Без видимых повреждений",
+                declared_value=rng.randrange(600, 1200) * 100 * 100,
+            ),
+            now=moment,
+        )
+        walker = _Walker(network, rng, datetime.combine(today, time(9), tzinfo=UTC))
+        walker.walk(order, target, moment)

@@ -89,6 +89,14 @@ def survey(*, now: datetime) -> str:
     return reminders.send_surveys(now=now)
 
 
+def sla_digest(*, now: datetime) -> str:
+    """Queue the day's SLA digest to each office and workshop manager with something on the
+    watch (services.sla; once per place and day however often it runs)."""
+    from .services import sla
+
+    return sla.queue_digests(now=now)
+
+
 # --- the list -------------------------------------------------------------------------------
 
 
@@ -117,6 +125,13 @@ JOBS: tuple[Job, ...] = (
         "Send the queued customer notifications that are due, with retries.",
         # longer than one dispatch of its batch can take over slow gateways
         lock_timeout=timedelta(minutes=10),
+    ),
+    Job(
+        "sla-digest",
+        sla_digest,
+        "cron",
+        {"hour": 7, "minute": 30},
+        "Email each office and workshop manager their overdue, due-soon and 45-day-limit orders.",
     ),
     Job(
         "reconcile-stock",

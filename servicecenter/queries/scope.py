@@ -18,12 +18,18 @@ def order_scope(user: User) -> sa.ColumnElement[bool]:
     if user.role is Role.RECEPTIONIST and user.office_id is not None:
         return RepairOrder.office_id == user.office_id
     if user.role.is_workshop_staff and user.workshop_id is not None:
-        mine = RepairOrder.workshop_id == user.workshop_id
-        # An order still at (or sent back to) a remote office is not the workshop's yet, or no
-        # longer: a partner that refused it must not keep reading the customer's details.
-        sent = RepairOrder.status != OrderStatus.RECEIVED
         in_office = user.workshop.in_office_id if user.workshop is not None else None
-        if in_office is not None:
-            sent = sa.or_(sent, RepairOrder.office_id == in_office)
-        return sa.and_(mine, sent)
+        return workshop_orders(user.workshop_id, in_office_id=in_office)
     return sa.false()
+
+
+def workshop_orders(workshop_id: int, *, in_office_id: int | None) -> sa.ColumnElement[bool]:
+    """The orders that are a workshop's: routed to it and no longer at a remote office. Its staff
+    see these, and its manager's digests list only these."""
+    mine = RepairOrder.workshop_id == workshop_id
+    # An order still at (or sent back to) a remote office is not the workshop's yet, or no
+    # longer: a partner that refused it must not keep reading the customer's details.
+    sent = RepairOrder.status != OrderStatus.RECEIVED
+    if in_office_id is not None:
+        sent = sa.or_(sent, RepairOrder.office_id == in_office_id)
+    return sa.and_(mine, sent)

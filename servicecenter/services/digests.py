@@ -32,6 +32,7 @@ class Place:
     name: str
     email: str
     locale: str
+    in_office_id: int | None = None  # a workshop on an office's premises
 
     @property
     def key(self) -> str:
@@ -54,7 +55,7 @@ def places_with_digest() -> list[Place]:
         sa.select(Office).where(Office.digest_email != "").order_by(Office.id)
     )
     places = [
-        Place("office", office.id, office.name, office.digest_email, _locale(office.locale))
+        Place("office", office.id, office.name, office.digest_email.strip(), _locale(office.locale))
         for office in offices
     ]
     rows = db.session.execute(
@@ -64,7 +65,14 @@ def places_with_digest() -> list[Place]:
         .order_by(Workshop.id)
     )
     places += [
-        Place("workshop", workshop.id, workshop.name, workshop.digest_email, _locale(locale))
+        Place(
+            "workshop",
+            workshop.id,
+            workshop.name,
+            workshop.digest_email.strip(),
+            _locale(locale),
+            workshop.in_office_id,
+        )
         for workshop, locale in rows
     ]
     return places
