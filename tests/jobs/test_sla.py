@@ -66,7 +66,7 @@ def test_one_digest_per_place_and_none_the_second_time(db, places):
         ("office-a@example.com", f"sla_digest:office:{net_office}:{TODAY.isoformat()}"),
         ("remote@example.com", f"sla_digest:workshop:{net_remote}:{TODAY.isoformat()}"),
     ]
-    assert first.summary == "Queued 2 SLA digest(s): office AAA, workshop Remote Partner."
+    assert first.summary == "Queued 2 SLA digest(s): office Office A, workshop Remote Partner."
     assert second.summary == "Queued 0 SLA digest(s). 2 already queued today."
     assert [(n.recipient, n.dedupe_key) for n in digests()] == queued
     # a later run the same day (another worker, a restart) queues nothing either
