@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         auth,
         documents,
+        followups,
         handovers,
         intake,
         main,
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         network,
         partners,
         notifications,
+        followups,
     )
     for module in modules:
         app.register_blueprint(module.bp)
