@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from servicecenter.domain.enums import OrderStatus
 from servicecenter.domain.feedback import Scores
-from servicecenter.models import Feedback, FollowUp, QuoteDecision
+from servicecenter.models import Feedback, FollowUp, Part, QuoteDecision
 from servicecenter.services import feedback as feedback_service
-from servicecenter.services import notifications, orders
+from servicecenter.services import notifications, order_lines, orders, stock
 
 from .helpers import alerts, csrf_token, database_snapshot, field_messages
 from .test_public_status import assert_private, tightest
@@ -359,3 +359,24 @@ def test_follow_ups_are_the_offices_own(client, login_as, make, follow_up):
         assert client.get("/follow-ups").status_code == 403
         assert close(client, follow_up).status_code == 403
         assert 'id="nav-follow-ups"' not in client.get("/orders").get_data(as_text=True)
+
+
+def test_the_ledger_names_the_customer_for_a_reservation_of_their_answer(
+    client, make, db, login_as
+):
+    net = make.net
+    display = Part(sku="LCD-7", name="Display", unit_cost=10_000, sale_price=300_000)
+    db.session.add(display)
+    db.session.flush()
+    stock.receive(display, stock.location_for(workshop=net.remote), 1, actor=net.manager)
+    order = make.order(S.DIAGNOSING, price=None, approval_limit=100_000)
+    order_lines.add_part(order, display, 1, actor=net.tech)
+    orders.change_status(order, S.AWAITING_APPROVAL, actor=net.tech)
+    db.session.commit()
+    assert answer(client, order).status_code == 303
+
+    login_as(net.manager)
+    response = client.get("/stock/ledger")
+    assert response.status_code == 200
+    actors = re.findall(r'<td class="actor">([^<]*)</td>', response.get_data(as_text=True))
+    assert actors == ["customer", "Manager"]  # newest first: the reservation, the receipt

@@ -129,9 +129,15 @@ def answer_quote(token: str):
         return _to_status(token)
     db.session.commit()
     if decision is Decision.APPROVE:
-        flash(gettext("Thank you: the repair is approved. We will let you know when it is ready."))
+        flash(
+            gettext("Thank you: the repair is approved. We will let you know when it is ready."),
+            "success",
+        )
     else:
-        flash(gettext("Your answer is recorded: the device comes back to you unrepaired."))
+        flash(
+            gettext("Your answer is recorded: the device comes back to you unrepaired."),
+            "success",
+        )
     return _to_status(token)
 
 
