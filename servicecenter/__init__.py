@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         deadlines,
         documents,
+        followups,
         handovers,
         intake,
         main,
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         network,
         partners,
         notifications,
+        followups,
     )
     for module in modules:
         app.register_blueprint(module.bp)

@@ -246,6 +246,8 @@ NOTIFICATION_EVENT = {
     Event.SURVEY: _l("Satisfaction survey"),
     Event.SLA_DIGEST: _l("Deadline digest (staff)"),
     Event.LOW_STOCK_DIGEST: _l("Low-stock digest (staff)"),
+    Event.QUOTE_ANSWERED: _l("Quote answered online (staff)"),
+    Event.LOW_RATING: _l("Low rating (staff)"),
 }
 
 # When an event fires that no status change causes (the others: labels.STATUS of the status).

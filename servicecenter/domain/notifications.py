@@ -24,13 +24,17 @@ class Event(StrEnum):
     # to staff: generated lists with no template, to the manager's address of a place
     SLA_DIGEST = "sla_digest"
     LOW_STOCK_DIGEST = "low_stock_digest"
+    QUOTE_ANSWERED = "quote_answered"  # the customer answered a quote online: to the workshop
+    LOW_RATING = "low_rating"  # a low rating opened a follow-up: to the office
 
     @property
     def to_staff(self) -> bool:
         return self in STAFF_EVENTS
 
 
-STAFF_EVENTS = frozenset({Event.SLA_DIGEST, Event.LOW_STOCK_DIGEST})
+STAFF_EVENTS = frozenset(
+    {Event.SLA_DIGEST, Event.LOW_STOCK_DIGEST, Event.QUOTE_ANSWERED, Event.LOW_RATING}
+)
 # The events the admin edits templates of, in the order of an order's life.
 CUSTOMER_EVENTS = tuple(event for event in Event if event not in STAFF_EVENTS)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from .enums import OrderKind, OrderStatus, Outcome, Role
 from .errors import N_, DomainError, IllegalTransition, NotPermitted
@@ -211,7 +212,7 @@ def balance_paid(facts: OrderFacts, _request: Request) -> str | None:
 
 @dataclass(frozen=True)
 class Rule:
-    roles: frozenset[Role]
+    roles: frozenset[Actor]
     guards: tuple[Guard, ...] = ()
     sets_outcome: Outcome | None = None
     # Taking it is the customer's approval of the quoted price (recorded on the order).
@@ -222,11 +223,25 @@ class Rule:
         object.__setattr__(self, "needs_reason", reason_given in self.guards)
 
 
+class Party(StrEnum):
+    """Who answers a quote without a staff account: the customer, on their status page.
+
+    Not a Role: no user has it, and it may take only the transitions that answer a quote."""
+
+    CUSTOMER = "customer"
+
+
+CUSTOMER = Party.CUSTOMER
+# Whoever takes a transition: a staff member's role, or the customer answering online.
+Actor = Role | Party
+
 OFFICE = frozenset({Role.ADMIN, Role.RECEPTIONIST})
 WORKSHOP = frozenset({Role.ADMIN, Role.MANAGER, Role.TECHNICIAN})
 WORKSHOP_MANAGEMENT = frozenset({Role.ADMIN, Role.MANAGER})
 # The customer's answer to a quote reaches the office or the workshop by phone.
 ANYONE = OFFICE | WORKSHOP
+# ... or comes from the customer on their status page (services.quotes).
+ANSWERING = ANYONE | {CUSTOMER}
 
 _return_unrepaired_remote = Rule(
     WORKSHOP, (workshop_is_remote, reason_given), sets_outcome=Outcome.NOT_REPAIRED
@@ -237,8 +252,8 @@ _return_unrepaired_in_office = Rule(
 
 _ask_for_approval = Rule(WORKSHOP, (charges_customer, has_price))
 _ask_again = Rule(WORKSHOP, (charges_customer, has_price, beyond_allowed))
-_approved = Rule(ANYONE, (has_price,), records_approval=True)
-_approved_start = Rule(ANYONE, (has_price, parts_reserved), records_approval=True)
+_approved = Rule(ANSWERING, (has_price,), records_approval=True)
+_approved_start = Rule(ANSWERING, (has_price, parts_reserved), records_approval=True)
 
 TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
     S.RECEIVED: {
@@ -264,8 +279,12 @@ TRANSITIONS: dict[OrderStatus, dict[OrderStatus, Rule]] = {
         S.AWAITING_PARTS: _approved,
         S.IN_REPAIR: _approved_start,
         # Declined by the customer.
-        S.TO_OFFICE: Rule(ANYONE, (workshop_is_remote, reason_given), Outcome.NOT_REPAIRED),
-        S.READY: _return_unrepaired_in_office,
+        S.TO_OFFICE: Rule(ANSWERING, (workshop_is_remote, reason_given), Outcome.NOT_REPAIRED),
+        S.READY: Rule(
+            WORKSHOP | OFFICE | {CUSTOMER},
+            (workshop_in_office, reason_given),
+            sets_outcome=Outcome.NOT_REPAIRED,
+        ),
     },
     # A repair found to cost more than allowed goes back to the customer for a new approval.
     S.AWAITING_PARTS: {
@@ -334,7 +353,7 @@ class Option:
 NOT_OFFERED_GUARDS = (workshop_is_remote, workshop_in_office, beyond_allowed, travels_in_handover)
 
 
-def options(facts: OrderFacts, role: Role) -> list[Option]:
+def options(facts: OrderFacts, role: Actor) -> list[Option]:
     """The transitions a role may take from the order's status, each with what blocks it now.
 
     Transitions that do not fit the workshop's placement (in the office or remote), or a new
@@ -388,7 +407,7 @@ def check_new_price(facts: OrderFacts, price: int | None) -> None:
 
 
 def check_transition(
-    facts: OrderFacts, target: OrderStatus, role: Role, request: Request = Request()
+    facts: OrderFacts, target: OrderStatus, role: Actor, request: Request = Request()
 ) -> Rule:
     """Return the rule for `status -> target`, or raise.
 
@@ -409,3 +428,20 @@ def check_transition(
         if message is not None:
             raise IllegalTransition(message, field="note" if guard is reason_given else None)
     return rule
+
+
+def customer_answer(facts: OrderFacts, *, approve: bool) -> OrderStatus:
+    """Where the customer's own answer to a quote takes the order (it must await approval).
+
+    Approved: straight into repair when the move may reserve every part, else waiting for the
+    parts. Declined: back to the office unrepaired, or ready at once when the workshop is in the
+    office. Raises IllegalTransition when the order is not awaiting the customer's answer.
+    """
+    if facts.status is not S.AWAITING_APPROVAL:
+        raise IllegalTransition(N_("This quote is not waiting for an answer any more."))
+    if not approve:
+        return S.READY if facts.workshop_in_office else S.TO_OFFICE
+    start = TRANSITIONS[S.AWAITING_APPROVAL][S.IN_REPAIR]
+    if all(guard(facts, Request()) is None for guard in start.guards):
+        return S.IN_REPAIR
+    return S.AWAITING_PARTS

@@ -2,6 +2,7 @@
 
 from .customer import Customer, Device
 from .document import Document, OfficeText
+from .feedback import Feedback, FollowUp, QuoteDecision
 from .handover import Handover, HandoverItem
 from .job import JobLock, JobOutcome, JobRun
 from .network import Office, Workshop, WorkshopContract
@@ -15,6 +16,8 @@ __all__ = [
     "Customer",
     "Device",
     "Document",
+    "Feedback",
+    "FollowUp",
     "Handover",
     "HandoverItem",
     "Notification",
@@ -31,6 +34,7 @@ __all__ = [
     "OrderStatusChange",
     "Part",
     "Payment",
+    "QuoteDecision",
     "RepairOrder",
     "Settlement",
     "SettlementLine",

@@ -195,7 +195,8 @@ class StockMovement(db.Model):
     in_transit_change: Mapped[int] = mapped_column(default=0)
     # The cost of one unit when received from a supplier (minor units); else the catalogue cost.
     unit_cost: Mapped[int | None]
-    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # None for the reservation or release made by the customer's own answer to a quote online.
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("repair_orders.id"))
     order_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_lines.id"))
     transfer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_transfers.id"))
@@ -209,7 +210,7 @@ class StockMovement(db.Model):
 
     part: Mapped[Part] = relationship()
     location: Mapped[StockLocation] = relationship()
-    actor: Mapped[User] = relationship()
+    actor: Mapped[User | None] = relationship()
 
 
 @sa.event.listens_for(Office, "after_insert")

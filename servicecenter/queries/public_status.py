@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.contact import phone_ends_with
 from ..domain.enums import OrderKind, OrderStatus
+from ..domain.feedback import Decision
 from ..domain.numbering import canonical_number
 from ..domain.payments import balance_due
 from ..domain.public_status import STAGE_OF, Stage, public_timeline
 from ..extensions import db
-from ..models import Office, RepairOrder
+from ..models import Feedback, Office, OrderLine, OrderStatusChange, QuoteDecision, RepairOrder
 from .orders import paid_total
 
 
@@ -24,6 +25,40 @@ class TimelineEntry:
     stage: Stage
     at: datetime
     notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """A line of the quote as the customer reads it: no serial numbers, no stock details."""
+
+    description: str  # empty: the repair as a whole (an order priced without lines)
+    quantity: int
+    unit_price: int
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True)
+class PublicQuote:
+    """The price waiting for the customer's answer, and the page version the answer must match."""
+
+    lines: tuple[QuoteLine, ...]
+    total: int
+    approval_limit: int | None  # "repair without asking up to", agreed at intake
+    approved_amount: int | None  # an earlier approval the new price outgrew
+    diagnostic_fee: int | None  # what declining costs, agreed at intake
+    version: int
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """The customer's latest online answer to a quote."""
+
+    decision: Decision
+    amount: int
+    decided_at: datetime
 
 
 @dataclass(frozen=True)
@@ -38,6 +73,11 @@ class PublicOrder:
     amount_due: int
     timeline: list[TimelineEntry]
     office: Office
+    quote: PublicQuote | None = None
+    answer: PublicAnswer | None = None
+    # After collection: whether the customer may still rate the service, or has rated it.
+    feedback_open: bool = False
+    feedback_given: bool = False
 
 
 def _load(condition) -> RepairOrder | None:
@@ -57,12 +97,53 @@ def _load(condition) -> RepairOrder | None:
     )
 
 
+def _quote(order: RepairOrder) -> PublicQuote | None:
+    """The quote of an order awaiting approval: its live lines, or its price as one line."""
+    if order.status is not OrderStatus.AWAITING_APPROVAL or order.price is None:
+        return None
+    rows = db.session.execute(
+        sa.select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+    ).scalars()
+    lines = tuple(
+        QuoteLine(line.description, line.quantity, line.unit_price) for line in rows if line.is_live
+    )
+    return PublicQuote(
+        # Without lines the price is for the work found, as the printed quote shows it.
+        lines=lines
+        or (QuoteLine((order.work_done or order.diagnosis).strip()[:200], 1, order.price),),
+        total=order.price,
+        approval_limit=order.approval_limit,
+        approved_amount=order.approved_amount,
+        diagnostic_fee=order.diagnostic_fee,
+        version=order.version,
+    )
+
+
+def _answer(order: RepairOrder) -> PublicAnswer | None:
+    row = db.session.execute(
+        sa.select(QuoteDecision.decision, QuoteDecision.amount, QuoteDecision.decided_at)
+        .where(QuoteDecision.order_id == order.id)
+        .order_by(QuoteDecision.id.desc())
+        .limit(1)
+    ).first()
+    return PublicAnswer(*row) if row is not None else None
+
+
+def has_feedback(order_id: int) -> bool:
+    return (
+        db.session.execute(sa.select(Feedback.id).where(Feedback.order_id == order_id)).first()
+        is not None
+    )
+
+
 def _public(order: RepairOrder) -> PublicOrder:
     stages = public_timeline([(change.to_status, change.created_at) for change in order.history])
     notes: dict[Stage, list[str]] = {}
     for change in order.history:
         if change.note_public and change.note:
             notes.setdefault(STAGE_OF[change.to_status], []).append(change.note)
+    collected = order.status is OrderStatus.COLLECTED
+    rated = collected and has_feedback(order.id)
     due = 0
     if order.status not in (OrderStatus.CANCELLED, OrderStatus.COLLECTED):
         due = max(balance_due(order.amount_charged, paid_total(order.id)), 0)
@@ -77,6 +158,10 @@ def _public(order: RepairOrder) -> PublicOrder:
         amount_due=due,
         timeline=[TimelineEntry(stage, at, tuple(notes.get(stage, ()))) for stage, at in stages],
         office=order.office,
+        quote=_quote(order),
+        answer=_answer(order),
+        feedback_open=collected and not rated,
+        feedback_given=rated,
     )
 
 
@@ -92,11 +177,31 @@ def find_by_number(number: str, phone_last4: str) -> PublicOrder | None:
     return _public(order)
 
 
-def find_by_token(token: str) -> PublicOrder | None:
+def get_order_by_token(token: str) -> RepairOrder | None:
+    """The order of a signed status link (for the customer's answers), or None."""
     if not token or len(token) > 64:
         return None
     order = _load(RepairOrder.tracking_token == token)
     # Compare again in constant time: the lookup above is by index, the check is the secret.
     if order is None or not hmac.compare_digest(order.tracking_token, token):
         return None
-    return _public(order)
+    return order
+
+
+def find_by_token(token: str) -> PublicOrder | None:
+    order = get_order_by_token(token)
+    return _public(order) if order is not None else None
+
+
+def asking_change(order_id: int) -> OrderStatusChange | None:
+    """The latest status change that asked the customer to approve a price (its answer is
+    recorded against it: a price rise asks again, in a new round)."""
+    return db.session.execute(
+        sa.select(OrderStatusChange)
+        .where(
+            OrderStatusChange.order_id == order_id,
+            OrderStatusChange.to_status == OrderStatus.AWAITING_APPROVAL,
+        )
+        .order_by(OrderStatusChange.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()

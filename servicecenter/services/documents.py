@@ -88,6 +88,11 @@ def status_url(tracking_token: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/{tracking_token}"
 
 
+def feedback_url(tracking_token: str) -> str:
+    """The survey of an order: its status link's rating form (web.status.feedback)."""
+    return f"{status_url(tracking_token)}/feedback"
+
+
 def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:
     """Everything the document shows, in the office's language, frozen now.
 

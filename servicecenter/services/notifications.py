@@ -45,7 +45,7 @@ from ..models import (
 from ..models._types import utcnow
 from ..queries.orders import paid_total
 from .atomic import atomic
-from .documents import status_url
+from .documents import feedback_url, status_url
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def placeholder_values(order: RepairOrder, locale: str) -> dict[str, str]:
     return {
         "order_number": order.number,
         "status_link": link,
-        "survey_link": link,  # until the survey page exists, the status page takes feedback
+        "survey_link": feedback_url(order.tracking_token),
         "amount_due": format_currency(
             to_decimal(due),
             current_app.config["CURRENCY"],
@@ -496,7 +496,7 @@ def sample_values(locale: str, *, today) -> dict[str, str]:
     return {
         "order_number": "MSK-2026-000123",
         "status_link": status_url("SAMPLE-TOKEN"),
-        "survey_link": status_url("SAMPLE-TOKEN"),
+        "survey_link": feedback_url("SAMPLE-TOKEN"),
         "amount_due": format_currency(
             to_decimal(450_000),
             current_app.config["CURRENCY"],

@@ -92,8 +92,9 @@ def _location(order: RepairOrder) -> StockLocation:
     return stock.location_for(workshop=order.workshop)
 
 
-def _move(kind: MovementKind, line: OrderLine, order: RepairOrder, actor: User, **details):
-    """The ledger movement of a parts line's whole quantity at its stock location."""
+def _move(kind: MovementKind, line: OrderLine, order: RepairOrder, actor: User | None, **details):
+    """The ledger movement of a parts line's whole quantity at its stock location (no actor: the
+    customer's own answer to the quote moved it)."""
     return stock.record(
         kind,
         line.part,
@@ -106,7 +107,7 @@ def _move(kind: MovementKind, line: OrderLine, order: RepairOrder, actor: User, 
     )
 
 
-def _reserve(line: OrderLine, order: RepairOrder, actor: User) -> bool:
+def _reserve(line: OrderLine, order: RepairOrder, actor: User | None) -> bool:
     """Try to reserve a pending line; False (and the line stays pending) when stock is short."""
     try:
         with db.session.begin_nested():
@@ -234,7 +235,7 @@ def add_service(
     return line
 
 
-def _release(line: OrderLine, order: RepairOrder, actor: User) -> None:
+def _release(line: OrderLine, order: RepairOrder, actor: User | None) -> None:
     if line.state is LineState.RESERVED:
         _move(MovementKind.RELEASE, line, order, actor)
     line.state = LineState.RELEASED
@@ -372,7 +373,7 @@ def network_share(line: OrderLine) -> int:
 RESERVING = (*AGREED, S.REPAIRED)
 
 
-def before_transition(order: RepairOrder, target: OrderStatus, actor: User) -> None:
+def before_transition(order: RepairOrder, target: OrderStatus, actor: User | None) -> None:
     """Reserve what the move agrees to (the guards then see what could not be reserved)."""
     if target in RESERVING:
         for line in lines_of(order):
@@ -381,7 +382,7 @@ def before_transition(order: RepairOrder, target: OrderStatus, actor: User) -> N
 
 
 def after_transition(
-    order: RepairOrder, target: OrderStatus, rule: workflow.Rule, actor: User
+    order: RepairOrder, target: OrderStatus, rule: workflow.Rule, actor: User | None
 ) -> None:
     if target is S.REPAIRED:
         for line in lines_of(order):

@@ -65,7 +65,7 @@ def change_status(
     order: RepairOrder,
     target: OrderStatus,
     *,
-    actor: User,
+    actor: User | workflow.Party,
     note: str | None = None,
     note_public: bool = False,
     expected_version: int | None = None,
@@ -76,18 +76,24 @@ def change_status(
 
     The only place that assigns `order.status`. Records the outcome the transition implies,
     the ready and collected times, and one history row. `handover` is said only by the handover
-    service sending the device.
+    service sending the device. `actor` is a staff member, or `workflow.CUSTOMER` for the
+    customer's own answer to a quote (services.quotes): then no user is recorded.
     Raises IllegalTransition, NotPermitted or StaleEdit.
     """
     now = now or utcnow()
     check_version(order, expected_version)
+    # The customer has no account: their change is recorded with no user (history and ledger).
+    user = actor if isinstance(actor, User) else None
+    role = actor.role if user is not None else actor
     with db.session.begin_nested():  # a refused change also undoes the reservations tried for it
         if target in workflow.TRANSITIONS[order.status]:
-            order_lines.before_transition(order, target, actor)
+            order_lines.before_transition(order, target, user)
         rule = workflow.check_transition(
-            order_facts(order), target, actor.role, workflow.Request(note=note, handover=handover)
+            order_facts(order), target, role, workflow.Request(note=note, handover=handover)
         )
-    order_lines.after_transition(order, target, rule, actor)
+    # Past this point the customer's transitions (approve, decline) touch only what is
+    # common to every actor: the refusal, the technician and the acceptance need a staff member.
+    order_lines.after_transition(order, target, rule, user)
     if rule.sets_outcome is not None:
         order.outcome = rule.sets_outcome
     if rule.records_approval:
@@ -111,11 +117,7 @@ def change_status(
         )
         order.accepted_at = order.accepted_by_id = order.technician_id = None
         handovers.return_refused(order, actor=actor, note=(note or "").strip(), now=now)
-    if (
-        target is OrderStatus.DIAGNOSING
-        and order.technician_id is None
-        and actor.role is Role.TECHNICIAN
-    ):
+    if target is OrderStatus.DIAGNOSING and order.technician_id is None and role is Role.TECHNICIAN:
         order.technician_id = actor.id  # whoever starts the diagnosis takes the job
     if (
         target is OrderStatus.DIAGNOSING
@@ -129,7 +131,7 @@ def change_status(
         order_id=order.id,
         from_status=order.status,
         to_status=target,
-        actor_id=actor.id,
+        actor_id=user.id if user is not None else None,
         created_at=now,
         note=(note or "").strip(),
         note_public=note_public,

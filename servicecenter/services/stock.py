@@ -143,7 +143,7 @@ def record(
     location: StockLocation,
     quantity: int,
     *,
-    actor: User,
+    actor: User | None,
     change: Change | None = None,
     now: datetime | None = None,
     **details,
@@ -159,7 +159,8 @@ def record(
         on_hand_change=change.on_hand,
         reserved_change=change.reserved,
         in_transit_change=change.in_transit,
-        actor_id=actor.id,
+        # None: the customer's online answer to a quote reserved or released the part.
+        actor_id=actor.id if actor is not None else None,
         created_at=now or utcnow(),
         **details,
     )

@@ -17,16 +17,28 @@ from .helpers import database_snapshot, order_numbers
 S = OrderStatus
 
 # Pages anyone may open: the customer's status page, its JSON, the health check, the login page
-# and the language switch (also used by customers).
+# and the language switch (also used by customers); from the signed link, the customer's answer
+# to a quote and their ratings.
 PUBLIC_ENDPOINTS = {
     "status.lookup",
     "status.by_token",
+    "status.answer_quote",
+    "status.feedback",
     "api.status",
     "main.healthz",
     "auth.login",
     "main.set_language",
 }
-PUBLIC_PATHS = {"/status", "/s/<token>", "/api/v1/status", "/healthz", "/login", "/language"}
+PUBLIC_PATHS = {
+    "/status",
+    "/s/<token>",
+    "/s/<token>/quote",
+    "/s/<token>/feedback",
+    "/api/v1/status",
+    "/healthz",
+    "/login",
+    "/language",
+}
 
 # Where one argument name means different things on different pages.
 ENDPOINT_VALUES = {"admin.edit_text": {"kind": "contract_terms"}}
@@ -66,6 +78,8 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         "notification_id": 1,
         "event": "ready",
         "channel": "sms",
+        # Follow-ups of low ratings: scope is tested in tests/web/test_quote_and_feedback.py.
+        "follow_up_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():
