@@ -292,7 +292,7 @@ NOTIFICATION_STATE_COLOUR = {
 PLACEHOLDER = {
     "order_number": _l("order number"),
     "status_link": _l("link to the status page"),
-    "survey_link": _l("link to rate the service (the status page for now)"),
+    "survey_link": _l("link to rate the service (the customer's feedback page)"),
     "amount_due": _l("amount still to pay"),
     "promised_date": _l("promised date"),
     "device": _l("brand and model"),
