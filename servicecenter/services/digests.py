@@ -47,34 +47,40 @@ def _locale(locale: str | None) -> str:
     return default if default in languages else next(iter(languages))
 
 
-def places_with_digest() -> list[Place]:
-    """Every office and every active workshop with a digest address, offices first (2 queries).
+def office_place(office: Office) -> Place:
+    return Place(
+        "office", office.id, office.name, office.digest_email.strip(), _locale(office.locale)
+    )
 
-    A workshop writes in the language of the office it sits in, else the network's default."""
+
+def workshop_place(workshop: Workshop, *, office_locale: str | None = None) -> Place:
+    """A workshop writes in the language of the office it sits in, else the network's default
+    (`office_locale`: that office's language when the caller has read it already)."""
+    if office_locale is None and workshop.in_office_id is not None:
+        office_locale = db.session.get(Office, workshop.in_office_id).locale
+    return Place(
+        "workshop",
+        workshop.id,
+        workshop.name,
+        workshop.digest_email.strip(),
+        _locale(office_locale),
+        workshop.in_office_id,
+    )
+
+
+def places_with_digest() -> list[Place]:
+    """Every office and every active workshop with a digest address, offices first (2 queries)."""
     offices = db.session.scalars(
         sa.select(Office).where(Office.digest_email != "").order_by(Office.id)
     )
-    places = [
-        Place("office", office.id, office.name, office.digest_email.strip(), _locale(office.locale))
-        for office in offices
-    ]
+    places = [office_place(office) for office in offices]
     rows = db.session.execute(
         sa.select(Workshop, Office.locale)
         .outerjoin(Office, Office.id == Workshop.in_office_id)
         .where(Workshop.digest_email != "", Workshop.active.is_(True))
         .order_by(Workshop.id)
     )
-    places += [
-        Place(
-            "workshop",
-            workshop.id,
-            workshop.name,
-            workshop.digest_email.strip(),
-            _locale(locale),
-            workshop.in_office_id,
-        )
-        for workshop, locale in rows
-    ]
+    places += [workshop_place(workshop, office_locale=locale) for workshop, locale in rows]
     return places
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError
 
@@ -88,12 +87,10 @@ def submit(
 
 
 def _tell_office(order: RepairOrder, feedback: Feedback, follow_up: FollowUp, now) -> None:
-    office = db.session.get(Office, order.office_id)
-    if not office.digest_email:
+    place = digests.office_place(db.session.get(Office, order.office_id))
+    if not place.email:
         return
-    languages = current_app.config["LANGUAGES"]
-    locale = office.locale if office.locale in languages else "en"
-    with force_locale(locale):
+    with force_locale(place.locale):
         subject = gettext("Low rating of order %(number)s", number=order.number)
         body = "\n".join(
             [
@@ -114,8 +111,8 @@ def _tell_office(order: RepairOrder, feedback: Feedback, follow_up: FollowUp, no
         )
     notifications.queue_digest(
         event=Event.LOW_RATING,
-        to=office.digest_email,
-        locale=locale,
+        to=place.email,
+        locale=place.locale,
         subject=subject,
         body=body,
         key=f"{Event.LOW_RATING.value}:{follow_up.id}",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError
 
@@ -17,7 +16,7 @@ from ..domain.errors import N_, DomainError, StaleEdit
 from ..domain.feedback import MAX_DECLINE_COMMENT, Decision
 from ..domain.notifications import Event
 from ..extensions import db
-from ..models import Office, QuoteDecision, RepairOrder, Workshop
+from ..models import QuoteDecision, RepairOrder, Workshop
 from ..models._types import utcnow
 from ..queries.public_status import asking_change, get_order_by_token
 from . import digests, notifications, orders
@@ -122,22 +121,15 @@ def decide(
     return answer
 
 
-def _locale(order: RepairOrder) -> str:
-    locale = db.session.get(Office, order.office_id).locale
-    languages = current_app.config["LANGUAGES"]
-    return locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def _tell_workshop(
     order: RepairOrder, answer: QuoteDecision, target: OrderStatus, now: datetime
 ) -> None:
     """Mail the workshop's manager address, if it has one: the order moved without anybody at
     the workshop pressing a button (the history row and the queue show it too)."""
-    workshop = db.session.get(Workshop, order.workshop_id)
-    if not workshop.digest_email:
+    place = digests.workshop_place(db.session.get(Workshop, order.workshop_id))
+    if not place.email:
         return
-    locale = _locale(order)
-    with force_locale(locale):
+    with force_locale(place.locale):
         number = order.number
         if answer.decision is Decision.APPROVE:
             subject = gettext("Order %(number)s: the customer approved the quote", number=number)
@@ -152,8 +144,8 @@ def _tell_workshop(
         lines += ["", digests.app_url("orders.detail", number=order.number)]
     notifications.queue_digest(
         event=Event.QUOTE_ANSWERED,
-        to=workshop.digest_email,
-        locale=locale,
+        to=place.email,
+        locale=place.locale,
         subject=subject,
         body="\n".join(lines),
         key=f"{Event.QUOTE_ANSWERED.value}:{answer.id}",

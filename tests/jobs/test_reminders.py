@@ -262,13 +262,13 @@ def test_the_survey_twice_with_the_same_now_changes_nothing(make, db):
     assert second.summary == "survey: 0 order(s), 0 message(s) queued, 0 with no channel"
 
 
-def test_the_survey_links_to_the_status_page_for_now(make, db):
+def test_the_survey_links_to_the_feedback_page(make, db):
     order = collected_order(make, SURVEY_NOW - timedelta(hours=5))
     run("survey", SURVEY_NOW)
     sms = next(
         row for row in outbox(order) if row.event is Event.SURVEY and row.channel is Channel.SMS
     )
-    assert sms.body.endswith(f"/s/{order.tracking_token}")
+    assert sms.body.endswith(f"/s/{order.tracking_token}/feedback")
 
 
 def test_no_consent_records_the_survey_without_a_message(make, db):
