@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         auth,
+        dashboard,
         documents,
         handovers,
         intake,
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         network,
         partners,
         notifications,
+        dashboard,
     )
     for module in modules:
         app.register_blueprint(module.bp)

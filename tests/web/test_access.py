@@ -29,7 +29,10 @@ PUBLIC_ENDPOINTS = {
 PUBLIC_PATHS = {"/status", "/s/<token>", "/api/v1/status", "/healthz", "/login", "/language"}
 
 # Where one argument name means different things on different pages.
-ENDPOINT_VALUES = {"admin.edit_text": {"kind": "contract_terms"}}
+ENDPOINT_VALUES = {
+    "admin.edit_text": {"kind": "contract_terms"},
+    "dashboard.panel_csv": {"name": "flow"},
+}
 
 
 def is_static(rule) -> bool:
