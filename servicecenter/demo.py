@@ -36,7 +36,16 @@ from .models import (
     WorkshopContract,
 )
 from .queries.network import current_contracts
-from .services import catalogue, handovers, intake, order_lines, orders, stock, users
+from .services import (
+    catalogue,
+    dashboard_rollup,
+    handovers,
+    intake,
+    order_lines,
+    orders,
+    stock,
+    users,
+)
 from .services.clock import local_date
 
 S = OrderStatus
@@ -612,6 +621,9 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
     _catalogue(network, rng)
     _parts_on_open_orders(network, rng)
     db.session.flush()
+    # The history was written with its past moments: sum its days for the dashboard, as the
+    # nightly job would have.
+    dashboard_rollup.roll_up_missing(now)
     return network
 
 

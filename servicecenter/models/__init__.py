@@ -1,6 +1,14 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from .customer import Customer, Device
+from .dashboard import (
+    DashboardDaily,
+    DashboardDailyBrand,
+    DashboardDailyLine,
+    DashboardDay,
+    DashboardStaleDay,
+    DashboardStatusDay,
+)
 from .document import Document, OfficeText
 from .handover import Handover, HandoverItem
 from .job import JobLock, JobOutcome, JobRun
@@ -13,6 +21,12 @@ from .user import User
 
 __all__ = [
     "Customer",
+    "DashboardDaily",
+    "DashboardDailyBrand",
+    "DashboardDailyLine",
+    "DashboardDay",
+    "DashboardStaleDay",
+    "DashboardStatusDay",
     "Device",
     "Document",
     "Handover",

@@ -165,7 +165,11 @@ class RepairOrder(db.Model):
 
 class OrderStatusChange(db.Model):
     __tablename__ = "order_status_changes"
-    __table_args__ = (sa.Index("ix_order_status_changes_order", "order_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_order_status_changes_order", "order_id", "id"),
+        # the dashboard's stays ended per day: the changes of a day, read from the index
+        sa.Index("ix_order_status_changes_created", "created_at", "order_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("repair_orders.id"))

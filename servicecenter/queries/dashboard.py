@@ -23,6 +23,12 @@ from ..domain.enums import DeviceCategory, OrderKind, OrderStatus, Outcome, Paym
 from ..domain.stock import LIVE_STATES, LineKind, LineState
 from ..extensions import db
 from ..models import (
+    DashboardDaily,
+    DashboardDailyBrand,
+    DashboardDailyLine,
+    DashboardDay,
+    DashboardStaleDay,
+    DashboardStatusDay,
     Device,
     Office,
     OrderLine,
@@ -35,7 +41,7 @@ from ..models import (
 )
 from ..models._types import UTCDateTime
 from ..services.clock import local_date, local_zone
-from .scope import order_scope
+from .scope import order_scope, rollup_scope
 
 S = OrderStatus
 DEFAULT_DAYS = 30
@@ -207,21 +213,6 @@ def _periods_table(buckets: list[Period]):
     )
 
 
-def _per_period(buckets: list[Period], moment, *aggregates, where=(), select_from=None):
-    """{period index: (aggregates…)} of the rows whose `moment` falls in each period.
-
-    The periods are the outer loop and each reads one range of the index on `moment`.
-    """
-    table = _periods_table(buckets)
-    statement = sa.select(table.c.k, *aggregates).select_from(table)
-    statement = statement.join(
-        select_from if select_from is not None else RepairOrder,
-        sa.and_(moment >= table.c.lo, moment < table.c.hi),
-    )
-    statement = statement.where(*where).group_by(table.c.k)
-    return {k: values for k, *values in db.session.execute(statement)}
-
-
 def _seconds(start, end):
     """Seconds from `start` to `end`, per database (SQLite stores timestamps as text)."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -344,6 +335,304 @@ def list_overdue_orders(user: User, filters: DashboardFilter, now: datetime) -> 
     ]
 
 
+# --- which days come from the rollup ----------------------------------------------------------
+#
+# A past day's facts never change: history rows and payments are appended with the moment they
+# happen, and an order's ready and collected times, outcome, promise kept and lines are fixed
+# once it is ready. What can change is the order a fact is filed under (its workshop, technician
+# or being held at the office): the write path marks the order's rolled days stale then
+# (services.dashboard_rollup.forget_order), and a stale day is read live until it is rolled
+# again. Today, and any day the nightly job missed, is always read live: slower, never wrong.
+
+
+@dataclass(frozen=True)
+class Split:
+    rolled: tuple[tuple[date, date], ...]  # runs of days read from the rollup, both ends in
+    live: tuple[Period, ...]  # the other days, a period each, computed from the source rows
+
+
+def split_days(filters: DashboardFilter, *, live: bool = False) -> Split:
+    """The filter's days as rolled runs and live days (`live`: every day live, for tests)."""
+    days = [filters.start + timedelta(days=n) for n in range(filters.days)]
+    rolled: set[date] = set()
+    if not live:
+        within = (DashboardDay.day >= filters.start, DashboardDay.day <= filters.end)
+        stale = sa.select(DashboardStaleDay.day).where(
+            DashboardStaleDay.day >= filters.start, DashboardStaleDay.day <= filters.end
+        )
+        rolled = set(
+            db.session.scalars(
+                sa.select(DashboardDay.day).where(*within, DashboardDay.day.not_in(stale))
+            )
+        )
+    runs: list[list[date]] = []
+    for day in days:
+        if day not in rolled:
+            continue
+        if runs and runs[-1][1] == day - timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return Split(
+        rolled=tuple((first, last) for first, last in runs),
+        live=tuple(
+            Period(day, day_start(day), day_start(day + timedelta(days=1)))
+            for day in days
+            if day not in rolled
+        ),
+    )
+
+
+def _rollup_conditions(rollup, user: User, filters: DashboardFilter, split: Split) -> list:
+    """The WHERE of a rollup read: its rolled days, the user's scope, then the filter."""
+    conditions = [
+        sa.or_(*(sa.and_(rollup.day >= first, rollup.day <= last) for first, last in split.rolled))
+    ]
+    if user.role is not Role.ADMIN:
+        conditions.append(rollup_scope(user, rollup))
+    if filters.office_id is not None:
+        conditions.append(rollup.office_id == filters.office_id)
+    if filters.workshop_id is not None:
+        conditions.append(rollup.workshop_id == filters.workshop_id)
+    if filters.technician_id is not None:
+        conditions.append(rollup.technician_id == filters.technician_id)
+    if filters.category is not None:
+        conditions.append(rollup.category == filters.category.value)
+    return conditions
+
+
+def _rolled(rollup, user, filters, split, *aggregates, group=()) -> list[tuple]:
+    """Rows (*group, *aggregates) summed over the rolled days."""
+    if not split.rolled:
+        return []
+    statement = (
+        sa.select(*group, *aggregates)
+        .where(*_rollup_conditions(rollup, user, filters, split))
+        .group_by(*group)
+    )
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def _add(into: dict, key, values) -> None:
+    """Sum `values` into `into[key]`, position by position."""
+    found = into.get(key)
+    values = [value or 0 for value in values]
+    into[key] = values if found is None else [a + b for a, b in zip(found, values, strict=True)]
+
+
+def _bucket_index(filters: DashboardFilter, buckets: list[Period]):
+    """day -> the index of the day's period among `buckets` (periods of the filter's unit)."""
+    firsts = [period.first for period in buckets]
+
+    def index_of(day: date) -> int:
+        k = 0
+        while k + 1 < len(firsts) and firsts[k + 1] <= day:
+            k += 1
+        return k
+
+    return index_of
+
+
+# --- the live facts: also what the rollup stores, grouped by its dimensions ------------------
+#
+# Each returns rows (day, *group, *aggregates) of the rows whose moment falls in one of the
+# `days` (local days, as periods). The page asks with its WHERE and a small group; the rollup
+# (services.dashboard_rollup) with no WHERE and DIMENSIONS, so both count by one definition.
+
+HELD = sa.case((RepairOrder.status == S.RECEIVED, True), else_=False)
+DIMENSIONS = (
+    RepairOrder.office_id,
+    RepairOrder.workshop_id,
+    RepairOrder.technician_id,
+    Device.category,
+    HELD,
+)
+
+
+def _needs_devices(group) -> bool:
+    return any(column is Device.category or column is Device.brand for column in group)
+
+
+def _orders_from(source=None, group=()):
+    source = source if source is not None else RepairOrder
+    if _needs_devices(group):
+        source = sa.join(source, Device, Device.id == RepairOrder.device_id)
+    return source
+
+
+def _live(days, moment, *aggregates, where=(), select_from=None, group=()) -> list[tuple]:
+    """The facts of `days` (periods): rows (first day, *group, *aggregates).
+
+    The periods are the outer loop and each reads one range of the index on `moment`.
+    """
+    if not days:
+        return []
+    buckets = list(days)
+    table = _periods_table(buckets)
+    statement = (
+        sa.select(table.c.k, *group, *aggregates)
+        .select_from(table)
+        .join(
+            _orders_from(select_from, group),
+            sa.and_(moment >= table.c.lo, moment < table.c.hi),
+        )
+        .where(*where)
+        .group_by(table.c.k, *group)
+    )
+    return [(buckets[k].first, *rest) for k, *rest in db.session.execute(statement)]
+
+
+def received_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, orders received)."""
+    return _live(days, RepairOrder.received_at, sa.func.count(), where=where, group=group)
+
+
+def ready_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, made ready, of them on time, seconds from intake, of them repaired)."""
+    order = RepairOrder
+    return _live(
+        days,
+        order.ready_at,
+        sa.func.count(),
+        _count_if(order.ready_on_time.is_(True)),
+        sa.func.sum(_seconds(order.received_at, order.ready_at)),
+        _count_if(order.outcome == Outcome.REPAIRED),
+        where=where,
+        group=group,
+    )
+
+
+def collected_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, collected, seconds from intake)."""
+    order = RepairOrder
+    return _live(
+        days,
+        order.collected_at,
+        sa.func.count(),
+        sa.func.sum(_seconds(order.received_at, order.collected_at)),
+        where=where,
+        group=group,
+    )
+
+
+def money_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, money taken, money refunded), minor units, by the payment's moment."""
+    payment, order = Payment, RepairOrder
+    refund = payment.kind == PaymentKind.REFUND
+    joined = where or group
+    return _live(
+        days,
+        payment.created_at,
+        _sum_if(sa.not_(refund), payment.amount),
+        _sum_if(refund, payment.amount),
+        where=where,
+        group=group,
+        select_from=sa.join(payment, order, order.id == payment.order_id) if joined else payment,
+    )
+
+
+_SERVICE = sa.and_(OrderLine.kind == LineKind.SERVICE, OrderLine.state.in_(LIVE_STATES))
+_FITTED = sa.and_(OrderLine.kind == LineKind.PART, OrderLine.state == LineState.CONSUMED)
+_FREE = RepairOrder.kind != OrderKind.PAID
+
+
+def warranty_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, free orders made ready, the price-list value of their services)."""
+    order, line = RepairOrder, OrderLine
+    return _live(
+        days,
+        order.ready_at,
+        sa.func.count(sa.distinct(order.id)),
+        _sum_if(_SERVICE, line.quantity * line.unit_price),
+        where=[_FREE, *where],
+        group=group,
+        select_from=sa.join(order, line, line.order_id == order.id, isouter=True),
+    )
+
+
+def warranty_parts_facts(days, *, where=()) -> list[tuple]:
+    """(day, the cost of the parts fitted to the free orders made ready), at today's costs."""
+    order, line = RepairOrder, OrderLine
+    return _live(
+        days,
+        order.ready_at,
+        _sum_if(_FITTED, line.quantity * Part.unit_cost),
+        where=[_FREE, *where],
+        select_from=sa.join(order, line, line.order_id == order.id).join(
+            Part, Part.id == line.part_id
+        ),
+    )
+
+
+# A part line by its part (a line without one by its description), a service by its name.
+_LINE_KEY = (
+    OrderLine.kind,
+    OrderLine.part_id,
+    sa.case((OrderLine.part_id.is_(None), OrderLine.description), else_=""),
+)
+
+
+def line_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, kind, part id, description, orders, units, units on free orders) of the
+    services done and parts fitted on the orders made ready."""
+    order, line = RepairOrder, OrderLine
+    return _live(
+        days,
+        order.ready_at,
+        sa.func.count(sa.distinct(order.id)),
+        sa.func.sum(line.quantity),
+        _sum_if(_FREE, line.quantity),
+        where=[sa.or_(_SERVICE, _FITTED), *where],
+        group=(*group, *_LINE_KEY),
+        select_from=sa.join(order, line, line.order_id == order.id),
+    )
+
+
+def exit_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, status, stays ended, their seconds): each history row ends the stay its
+    order's previous row began (LAG over the order's changes, in time order), on its day."""
+    if not days:
+        return []
+    change = OrderStatusChange
+    lo, hi = days[0].lo, days[-1].hi
+    window = {"partition_by": change.order_id, "order_by": (change.created_at, change.id)}
+    moved = sa.select(change.order_id).where(change.created_at >= lo, change.created_at < hi)
+    history = (
+        sa.select(
+            change.order_id,
+            change.created_at,
+            sa.func.lag(change.created_at).over(**window).label("entered"),
+            sa.func.lag(change.to_status).over(**window).label("status"),
+        )
+        .where(change.order_id.in_(moved), change.created_at < hi)
+        .subquery()
+    )
+    source = sa.join(history, RepairOrder, RepairOrder.id == history.c.order_id)
+    return _live(
+        days,
+        history.c.created_at,
+        sa.func.count(),
+        sa.func.sum(_seconds(history.c.entered, history.c.created_at)),
+        where=[history.c.entered.is_not(None), *where],
+        group=(*group, history.c.status),
+        select_from=source,
+    )
+
+
+def brand_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, brand, orders received); the category is in DIMENSIONS or the group."""
+    return _live(
+        days,
+        RepairOrder.received_at,
+        sa.func.count(),
+        where=where,
+        group=(*group, Device.brand),
+    )
+
+
+# --- panels over a period: the rollup's days plus the live ones ------------------------------
+
+
 @dataclass(frozen=True)
 class FlowRow:
     day: date
@@ -352,22 +641,31 @@ class FlowRow:
     collected: int
 
 
-def daily_flow(user: User, filters: DashboardFilter) -> list[FlowRow]:
+def daily_flow(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """Orders received, made ready and collected per local day of the period."""
-    buckets = periods(filters.start, filters.end)
-    order, where = RepairOrder, _conditions(user, filters)
-    count = sa.func.count()
-    received = _per_period(buckets, order.received_at, count, where=where)
-    ready = _per_period(buckets, order.ready_at, count, where=where)
-    collected = _per_period(buckets, order.collected_at, count, where=where)
+    split = split or split_days(filters)
+    where, rollup = _conditions(user, filters), DashboardDaily
+    found: dict[date, list] = {}
+    for day, *values in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.received),
+        sa.func.sum(rollup.ready),
+        sa.func.sum(rollup.collected),
+        group=(rollup.day,),
+    ):
+        _add(found, day, values)
+    for day, count in received_facts(split.live, where=where):
+        _add(found, day, (count, 0, 0))
+    for day, count, *_rest in ready_facts(split.live, where=where):
+        _add(found, day, (0, count, 0))
+    for day, count, _seconds_taken in collected_facts(split.live, where=where):
+        _add(found, day, (0, 0, count))
     return [
-        FlowRow(
-            day=period.first,
-            received=received.get(k, (0,))[0],
-            completed=ready.get(k, (0,))[0],
-            collected=collected.get(k, (0,))[0],
-        )
-        for k, period in enumerate(buckets)
+        FlowRow(period.first, *(int(v) for v in found.get(period.first, (0, 0, 0))))
+        for period in periods(filters.start, filters.end)
     ]
 
 
@@ -380,29 +678,41 @@ class TurnaroundRow:
     collected_days: float | None  # average, intake to collected
 
 
-def turnaround(user: User, filters: DashboardFilter) -> list[TurnaroundRow]:
+def turnaround(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """Per workshop, then in total: how long from intake to ready (of the orders made ready in
     the period) and to collected (of those collected in it), in days."""
-    order, where = RepairOrder, _conditions(user, filters)
-    lo, hi = _range(filters)
-    figures: dict[int, list[float]] = {}
-    for column, slot in ((order.ready_at, 0), (order.collected_at, 2)):
-        statement = (
-            sa.select(
-                order.workshop_id,
-                sa.func.count(),
-                sa.func.sum(_seconds(order.received_at, column)),
-            )
-            .where(column >= lo, column < hi, *where)
-            .group_by(order.workshop_id)
-        )
-        for workshop_id, count, seconds in db.session.execute(statement):
-            row = figures.setdefault(workshop_id, [0, 0.0, 0, 0.0])
-            row[slot], row[slot + 1] = count, seconds or 0.0
+    split = split or split_days(filters)
+    where, rollup = _conditions(user, filters), DashboardDaily
+    figures: dict[int, list] = {}
+    for workshop_id, *values in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.ready),
+        sa.func.sum(rollup.ready_seconds),
+        sa.func.sum(rollup.collected),
+        sa.func.sum(rollup.collected_seconds),
+        group=(rollup.workshop_id,),
+    ):
+        _add(figures, workshop_id, values)
+    by_workshop = (RepairOrder.workshop_id,)
+    for _day, workshop_id, count, _on_time, seconds, _repaired in ready_facts(
+        split.live, where=where, group=by_workshop
+    ):
+        _add(figures, workshop_id, (count, seconds, 0, 0.0))
+    for _day, workshop_id, count, seconds in collected_facts(
+        split.live, where=where, group=by_workshop
+    ):
+        _add(figures, workshop_id, (0, 0.0, count, seconds))
+    # a workshop with rolled days but nothing made ready or collected in them has no row
+    figures = {key: values for key, values in figures.items() if values[0] or values[2]}
     names = _workshop_names()
 
     def row_of(name: str, done: int, ready: float, taken: int, collected: float):
-        return TurnaroundRow(name, done, _days(ready, done), taken, _days(collected, taken))
+        return TurnaroundRow(
+            name, int(done), _days(ready, done), int(taken), _days(collected, taken)
+        )
 
     rows = sorted(
         (row_of(names.get(workshop_id, ""), *values) for workshop_id, values in figures.items()),
@@ -425,17 +735,24 @@ class OnTimeRow:
         return _share(self.on_time, self.completed)
 
 
-def on_time(user: User, filters: DashboardFilter) -> list[OnTimeRow]:
+def on_time(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """Of the orders made ready in each day, week or month: how many by the promised date."""
+    split = split or split_days(filters)
     buckets = periods(filters.start, filters.end, filters.unit)
-    order = RepairOrder
-    found = _per_period(
-        buckets,
-        order.ready_at,
-        sa.func.count(),
-        _count_if(order.ready_on_time.is_(True)),
-        where=_conditions(user, filters),
-    )
+    index_of, rollup = _bucket_index(filters, buckets), DashboardDaily
+    found: dict[int, list] = {}
+    for day, *values in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.ready),
+        sa.func.sum(rollup.ready_on_time),
+        group=(rollup.day,),
+    ):
+        _add(found, index_of(day), values)
+    for day, count, kept, *_rest in ready_facts(split.live, where=_conditions(user, filters)):
+        _add(found, index_of(day), (count, kept))
     return [
         OnTimeRow(period.first, *(int(value) for value in found.get(k, (0, 0))))
         for k, period in enumerate(buckets)
@@ -449,44 +766,31 @@ class StatusTimeRow:
     average_days: float | None
 
 
-def time_in_status(user: User, filters: DashboardFilter) -> list[StatusTimeRow]:
-    """How long the orders received in the period stayed in each status, on average.
+def time_in_status(user: User, filters: DashboardFilter, *, split: Split | None = None):
+    """How long the stays in each status that ended in the period lasted, on average.
 
-    Each history row starts a stay that the order's next row ends (LEAD over its changes); a
-    stay not ended yet is left out.
+    A stay ends on the day its order left the status (a stay not over yet is left out): a past
+    day's stays are then final, which is what lets the rollup keep them.
     """
-    change, order = OrderStatusChange, RepairOrder
-    lo, hi = _range(filters)
-    left = sa.func.lead(change.created_at).over(
-        partition_by=change.order_id, order_by=(change.created_at, change.id)
-    )
-    stays = (
-        sa.select(
-            change.to_status.label("status"),
-            change.created_at.label("entered"),
-            left.label("left_at"),
-        )
-        .join(order, order.id == change.order_id)
-        .where(order.received_at >= lo, order.received_at < hi, *_conditions(user, filters))
-        .subquery()
-    )
-    statement = (
-        sa.select(
-            stays.c.status,
-            sa.func.count(),
-            sa.func.sum(_seconds(stays.c.entered, stays.c.left_at)),
-        )
-        .where(stays.c.left_at.is_not(None))
-        .group_by(stays.c.status)
-    )
-    found = {
-        OrderStatus(status): (count, seconds)
-        for status, count, seconds in db.session.execute(statement)
-    }
+    split = split or split_days(filters)
+    rollup = DashboardStatusDay
+    found: dict[str, list] = {}
+    for status, *values in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.exits),
+        sa.func.sum(rollup.seconds),
+        group=(rollup.status,),
+    ):
+        _add(found, OrderStatus(status), values)
+    for _day, status, count, seconds in exit_facts(split.live, where=_conditions(user, filters)):
+        _add(found, OrderStatus(status), (count, seconds))
     return [
-        StatusTimeRow(status, found[status][0], _days(found[status][1], found[status][0]))
+        StatusTimeRow(status, int(found[status][0]), _days(found[status][1], found[status][0]))
         for status in OrderStatus
-        if status in found
+        if status in found and found[status][0]
     ]
 
 
@@ -501,21 +805,26 @@ class RepeatRow:
         return _share(self.came_back, self.repaired)
 
 
-def repeat_rate(user: User, filters: DashboardFilter) -> list[RepeatRow]:
+def repeat_rate(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """Per workshop and in total: of the repairs completed in the period, the share that came
-    back as a repeat order (so far; a cancelled repeat is no repair that came back)."""
-    order, where = RepairOrder, _conditions(user, filters)
+    back as a repeat order (so far; a cancelled repeat is no repair that came back).
+
+    The repairs come from the rollup; the returns stay live (a repair may come back any day
+    later), driven by the few repeat orders, each original then found by its id.
+    """
+    split = split or split_days(filters)
+    order, where, rollup = RepairOrder, _conditions(user, filters), DashboardDaily
     lo, hi = _range(filters)
-    repaired = dict(
-        db.session.execute(
-            sa.select(order.workshop_id, sa.func.count())
-            .where(order.ready_at >= lo, order.ready_at < hi, order.outcome == Outcome.REPAIRED)
-            .where(*where)
-            .group_by(order.workshop_id)
-        ).all()
-    )
+    repaired: dict[int, list] = {}
+    for workshop_id, count in _rolled(
+        rollup, user, filters, split, sa.func.sum(rollup.repaired), group=(rollup.workshop_id,)
+    ):
+        _add(repaired, workshop_id, (count,))
+    for _day, workshop_id, *_values, count in ready_facts(
+        split.live, where=where, group=(order.workshop_id,)
+    ):
+        _add(repaired, workshop_id, (count,))
     repeat = aliased(RepairOrder)
-    # Driven by the few repeat orders, each original then found by its id.
     came_back = dict(
         db.session.execute(
             sa.select(order.workshop_id, sa.func.count(sa.distinct(order.id)))
@@ -536,8 +845,9 @@ def repeat_rate(user: User, filters: DashboardFilter) -> list[RepeatRow]:
     names = _workshop_names()
     rows = sorted(
         (
-            RepeatRow(names.get(workshop_id, ""), count, came_back.get(workshop_id, 0))
-            for workshop_id, count in repaired.items()
+            RepeatRow(names.get(workshop_id, ""), int(count), came_back.get(workshop_id, 0))
+            for workshop_id, (count,) in repaired.items()
+            if count
         ),
         key=lambda row: row.workshop,
     )
@@ -566,43 +876,43 @@ class RevenueRow:
         return self.warranty_labour + self.warranty_parts
 
 
-def revenue(user: User, filters: DashboardFilter) -> list[RevenueRow]:
+def revenue(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """Per day, week or month: money taken (payments less refunds) against the value of the
-    work done free under warranty (its services and the cost of its parts)."""
+    work done free under warranty (its services and the cost of its parts at today's cost)."""
+    split = split or split_days(filters)
     buckets = periods(filters.start, filters.end, filters.unit)
-    where = _conditions(user, filters)
-    payment, order = Payment, RepairOrder
-    refund = payment.kind == PaymentKind.REFUND
-    money_from = payment if not where else sa.join(payment, order, order.id == payment.order_id)
-    money = _per_period(
-        buckets,
-        payment.created_at,
-        _sum_if(sa.not_(refund), payment.amount),
-        _sum_if(refund, payment.amount),
-        where=where,
-        select_from=money_from,
-    )
-    line = OrderLine
-    service = sa.and_(line.kind == LineKind.SERVICE, line.state.in_(LIVE_STATES))
-    fitted = sa.and_(line.kind == LineKind.PART, line.state == LineState.CONSUMED)
-    free = sa.join(order, line, line.order_id == order.id, isouter=True).join(
-        Part, Part.id == line.part_id, isouter=True
-    )
-    work = _per_period(
-        buckets,
-        order.ready_at,
-        sa.func.count(sa.distinct(order.id)),
-        _sum_if(service, line.quantity * line.unit_price),
-        _sum_if(fitted, line.quantity * Part.unit_cost),
-        where=[order.kind != OrderKind.PAID, *where],
-        select_from=free,
-    )
-    return [
-        RevenueRow(
-            period.first,
-            *(int(value) for value in money.get(k, (0, 0))),
-            *(int(value) for value in work.get(k, (0, 0, 0))),
+    index_of, where = _bucket_index(filters, buckets), _conditions(user, filters)
+    rollup, lines = DashboardDaily, DashboardDailyLine
+    found: dict[int, list] = {}
+    for day, *values in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.paid),
+        sa.func.sum(rollup.refunded),
+        sa.func.sum(rollup.warranty_orders),
+        sa.func.sum(rollup.warranty_labour),
+        group=(rollup.day,),
+    ):
+        _add(found, index_of(day), (*values, 0))
+    if split.rolled:
+        parts = (
+            sa.select(lines.day, sa.func.sum(lines.free_units * Part.unit_cost))
+            .join(Part, Part.id == lines.part_id)
+            .where(lines.free_units > 0, *_rollup_conditions(lines, user, filters, split))
+            .group_by(lines.day)
         )
+        for day, cost in db.session.execute(parts):
+            _add(found, index_of(day), (0, 0, 0, 0, cost))
+    for day, paid, refunded in money_facts(split.live, where=where):
+        _add(found, index_of(day), (paid, refunded, 0, 0, 0))
+    for day, count, labour in warranty_facts(split.live, where=where):
+        _add(found, index_of(day), (0, 0, count, labour, 0))
+    for day, cost in warranty_parts_facts(split.live, where=where):
+        _add(found, index_of(day), (0, 0, 0, 0, cost))
+    return [
+        RevenueRow(period.first, *(int(value) for value in found.get(k, (0, 0, 0, 0, 0))))
         for k, period in enumerate(buckets)
     ]
 
@@ -618,18 +928,27 @@ class CategoryRow:
     orders: int
 
 
-def categories(user: User, filters: DashboardFilter) -> tuple[list[CategoryRow], list[CategoryRow]]:
+def categories(
+    user: User, filters: DashboardFilter, *, split: Split | None = None
+) -> tuple[list[CategoryRow], list[CategoryRow]]:
     """Orders received in the period per device category (most first), and the top brands."""
-    order = RepairOrder
-    lo, hi = _range(filters)
-    statement = (
-        sa.select(Device.category, Device.brand, sa.func.count())
-        .select_from(order)
-        .join(Device, Device.id == order.device_id)
-        .where(order.received_at >= lo, order.received_at < hi, *_conditions(user, filters))
-        .group_by(Device.category, Device.brand)
-    )
-    pairs = [(DeviceCategory(c), brand, count) for c, brand, count in db.session.execute(statement)]
+    split = split or split_days(filters)
+    rollup = DashboardDailyBrand
+    found: dict[tuple[str, str], list] = {}
+    for category, brand, count in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.received),
+        group=(rollup.category, rollup.brand),
+    ):
+        _add(found, (category, brand), (count,))
+    for _day, category, brand, count in brand_facts(
+        split.live, where=_conditions(user, filters), group=(Device.category,)
+    ):
+        _add(found, (category, brand), (count,))
+    pairs = [(DeviceCategory(c), brand, int(n)) for (c, brand), (n,) in found.items() if n]
     totals: dict[DeviceCategory, int] = {}
     for category, _brand, count in pairs:
         totals[category] = totals.get(category, 0) + count
@@ -649,34 +968,42 @@ class RepairRow:
     units: int
 
 
-def frequent_repairs(user: User, filters: DashboardFilter) -> list[RepairRow]:
+def frequent_repairs(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """The services done and the parts fitted most often on the orders made ready in the period
-    (the price list's names say what was wrong better than free-text complaints)."""
-    order, line = RepairOrder, OrderLine
-    lo, hi = _range(filters)
-    name = sa.case(
-        (line.kind == LineKind.PART, sa.func.coalesce(Part.name, line.description)),
-        else_=line.description,
-    )
-    statement = (
-        sa.select(line.kind, name, sa.func.count(sa.distinct(order.id)), sa.func.sum(line.quantity))
-        .select_from(order)
-        .join(line, line.order_id == order.id)
-        .outerjoin(Part, Part.id == line.part_id)
-        .where(
-            order.ready_at >= lo,
-            order.ready_at < hi,
-            sa.or_(
-                sa.and_(line.kind == LineKind.SERVICE, line.state.in_(LIVE_STATES)),
-                sa.and_(line.kind == LineKind.PART, line.state == LineState.CONSUMED),
-            ),
-            *_conditions(user, filters),
-        )
-        .group_by(line.kind, name)
+    (the price list's names say what was wrong better than free-text complaints). A service is
+    counted by its name, a part by the part (under its name today)."""
+    split = split or split_days(filters)
+    rollup = DashboardDailyLine
+    found: dict[tuple, list] = {}
+    for *key, orders, units in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.orders),
+        sa.func.sum(rollup.units),
+        group=(rollup.kind, rollup.part_id, rollup.description),
+    ):
+        _add(found, tuple(key), (orders, units))
+    for _day, *key, orders, units, _free in line_facts(
+        split.live, where=_conditions(user, filters)
+    ):
+        _add(found, tuple(key), (orders, units))
+    part_ids = {part_id for _kind, part_id, _text in found if part_id is not None}
+    names = (
+        dict(db.session.execute(sa.select(Part.id, Part.name).where(Part.id.in_(part_ids))).all())
+        if part_ids
+        else {}
     )
     rows = [
-        RepairRow(LineKind(kind), description, int(orders), int(units))
-        for kind, description, orders, units in db.session.execute(statement)
+        RepairRow(
+            LineKind(kind),
+            names.get(part_id, description) if part_id is not None else description,
+            int(orders),
+            int(units),
+        )
+        for (kind, part_id, description), (orders, units) in found.items()
+        if orders
     ]
     rows.sort(key=lambda row: (-row.orders, row.kind, row.description))
     services = [row for row in rows if row.kind is LineKind.SERVICE][:TOP]

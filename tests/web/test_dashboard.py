@@ -228,4 +228,4 @@ def test_the_page_query_count_does_not_grow_with_orders(make, client, login_as, 
     for status in (S.COLLECTED, S.DIAGNOSING, S.READY):
         make.order(status)
     assert queries_to_render() == few
-    assert few <= 25
+    assert few <= 30  # the days the rollup holds, and the parts at their cost, asked apart

@@ -50,6 +50,11 @@ class Figures:
             self._found[name] = load()
         return self._found[name]
 
+    def over_period(self, name: str, query: Callable[..., Any]) -> Any:
+        """A panel over the filter's days, which of them the rollup holds asked once."""
+        split = self.get("split", lambda: q.split_days(self.filters))
+        return self.get(name, lambda: query(self.user, self.filters, split=split))
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -172,7 +177,7 @@ PANELS: list[Panel] = [
         title=_l("Received and completed per day"),
         note=_l("Orders received, made ready and collected each day of the period."),
         columns=lambda f: [_l("Day"), _l("Received"), _l("Made ready"), _l("Collected")],
-        rows=lambda fig: fig.get("flow", lambda: q.daily_flow(fig.user, fig.filters)),
+        rows=lambda fig: fig.over_period("flow", q.daily_flow),
         cells=lambda row: [
             row.day.isoformat(),
             str(row.received),
@@ -196,7 +201,7 @@ PANELS: list[Panel] = [
             _l("Collected"),
             _l("Days to collection"),
         ],
-        rows=lambda fig: fig.get("turnaround", lambda: q.turnaround(fig.user, fig.filters)),
+        rows=lambda fig: fig.over_period("turnaround", q.turnaround),
         cells=lambda row: [
             _total(row.workshop),
             str(row.completed),
@@ -211,7 +216,7 @@ PANELS: list[Panel] = [
         title=_l("On time"),
         note=_l("Of the orders made ready, the share ready by the promised date."),
         columns=lambda f: [_period_column(f), _l("Made ready"), _l("On time"), _l("On time (%)")],
-        rows=lambda fig: fig.get("on_time", lambda: q.on_time(fig.user, fig.filters)),
+        rows=lambda fig: fig.over_period("on_time", q.on_time),
         cells=lambda row: [
             row.first.isoformat(),
             str(row.completed),
@@ -224,11 +229,11 @@ PANELS: list[Panel] = [
         name="time-in-status",
         title=_l("Time in each status"),
         note=_l(
-            "Average days the orders received in the period stayed in each status "
+            "Average days the stays in each status that ended in the period lasted "
             "(stays not over yet are left out)."
         ),
         columns=lambda f: [_l("Status"), _l("Stays"), _l("Average days")],
-        rows=lambda fig: fig.get("time_in_status", lambda: q.time_in_status(fig.user, fig.filters)),
+        rows=lambda fig: fig.over_period("time_in_status", q.time_in_status),
         cells=lambda row: [
             str(labels.STATUS[row.status]),
             str(row.intervals),
@@ -249,7 +254,7 @@ PANELS: list[Panel] = [
             _l("Came back"),
             _l("Repeat rate (%)"),
         ],
-        rows=lambda fig: fig.get("repeats", lambda: q.repeat_rate(fig.user, fig.filters)),
+        rows=lambda fig: fig.over_period("repeats", q.repeat_rate),
         cells=lambda row: [
             _total(row.workshop),
             str(row.repaired),
@@ -275,7 +280,7 @@ PANELS: list[Panel] = [
             _l("Warranty parts"),
             _l("Warranty value"),
         ],
-        rows=lambda fig: fig.get("revenue", lambda: q.revenue(fig.user, fig.filters)),
+        rows=lambda fig: fig.over_period("revenue", q.revenue),
         cells=lambda row: [
             row.first.isoformat(),
             _money(row.paid),
@@ -294,7 +299,7 @@ PANELS: list[Panel] = [
         title=_l("Device categories"),
         note=_l("Orders received in the period per kind of device."),
         columns=lambda f: [_l("Category"), _l("Orders")],
-        rows=lambda fig: fig.get("categories", lambda: q.categories(fig.user, fig.filters))[0],
+        rows=lambda fig: fig.over_period("categories", q.categories)[0],
         cells=lambda row: [str(labels.CATEGORY[row.category]), str(row.orders)],
         chart=Chart("doughnut", 0, (1,)),
         width=4,
@@ -304,7 +309,7 @@ PANELS: list[Panel] = [
         title=_l("Top brands"),
         note=_l("The brands most often brought in, per category."),
         columns=lambda f: [_l("Category"), _l("Brand"), _l("Orders")],
-        rows=lambda fig: fig.get("categories", lambda: q.categories(fig.user, fig.filters))[1],
+        rows=lambda fig: fig.over_period("categories", q.categories)[1],
         cells=lambda row: [str(labels.CATEGORY[row.category]), row.brand, str(row.orders)],
         chart=Chart("bar", 1, (2,), horizontal=True),
         width=4,
@@ -314,7 +319,7 @@ PANELS: list[Panel] = [
         title=_l("Most frequent repairs"),
         note=_l("Services done and parts fitted on the orders made ready in the period."),
         columns=lambda f: [_l("Kind"), _l("Service or part"), _l("Orders"), _l("Units")],
-        rows=lambda fig: fig.get("repairs", lambda: q.frequent_repairs(fig.user, fig.filters)),
+        rows=lambda fig: fig.over_period("repairs", q.frequent_repairs),
         cells=lambda row: [
             str(_l("Service") if row.kind is LineKind.SERVICE else _l("Part")),
             row.description,
