@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -229,7 +230,8 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _days(seconds: float | None, count: int) -> float | None:
-    return round(seconds / count / 86400, 1) if count and seconds is not None else None
+    # float: PostgreSQL gives a numeric for an epoch, SQLite and the rollup a float
+    return round(float(seconds) / count / 86400, 1) if count and seconds is not None else None
 
 
 def _range(filters: DashboardFilter) -> tuple[datetime, datetime]:
@@ -416,8 +418,15 @@ def _rolled(rollup, user, filters, split, *aggregates, group=()) -> list[tuple]:
 def _add(into: dict, key, values) -> None:
     """Sum `values` into `into[key]`, position by position."""
     found = into.get(key)
-    values = [value or 0 for value in values]
+    values = [_plain(value or 0) for value in values]
     into[key] = values if found is None else [a + b for a, b in zip(found, values, strict=True)]
+
+
+def _plain(value):
+    """PostgreSQL's numeric sums as int (counts, money) or float (seconds), as SQLite gives."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _bucket_index(filters: DashboardFilter, buckets: list[Period]):
