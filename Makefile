@@ -80,6 +80,7 @@ bench: install-dev translations fonts
 	$(BIN)/python -m tests.bench.documents
 	$(BIN)/python -m tests.bench.stock
 	$(BIN)/python -m tests.bench.partners
+	$(BIN)/python -m tests.bench.dashboard
 
 lint: install-dev
 	$(BIN)/ruff check servicecenter tests

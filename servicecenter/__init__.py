@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         auth,
+        dashboard,
         deadlines,
         documents,
         followups,
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         partners,
         notifications,
         followups,
+        dashboard,
     )
     for module in modules:
         app.register_blueprint(module.bp)

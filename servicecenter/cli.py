@@ -4,6 +4,7 @@ restore. Each command commits once at its end."""
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(jobs_group)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(dashboard_group)
 
 
 @click.command("seed-demo")
@@ -278,3 +280,42 @@ def restore(file: Path, force: bool) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {target} from {file} (schema revision {revision}).")
     click.echo("If that revision is older than the code's, run `flask --app wsgi db upgrade`.")
+
+
+@click.group("dashboard")
+def dashboard_group() -> None:
+    """The manager dashboard: its daily rollup."""
+
+
+@dashboard_group.command("rollup")
+@click.option(
+    "--from",
+    "first",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Roll up again every day from this local date to yesterday (else only missing days).",
+)
+@with_appcontext
+def dashboard_rollup(first) -> None:
+    """Fill the dashboard's daily rollup (a backfill; the nightly job keeps it up to date)."""
+    from .models._types import utcnow
+    from .services import dashboard_rollup as rollup
+    from .services.clock import local_date
+
+    now = utcnow()
+    with write_transaction():
+        if first is not None:
+            day, yesterday, days = first.date(), local_date(now) - timedelta(days=1), []
+            while day <= yesterday:
+                rollup.roll_up(day, now=now)
+                days.append(day)
+                if len(days) % rollup.STEP_DAYS == 0:
+                    db.session.commit()
+                day += timedelta(days=1)
+        else:
+            days = rollup.roll_up_missing(now, after_step=db.session.commit)
+        db.session.commit()
+    if days:
+        click.echo(f"Rolled up {len(days)} day(s), {days[0]} to {days[-1]}.")
+    else:
+        click.echo("The dashboard's rollup is up to date.")

@@ -37,7 +37,16 @@ from .models import (
     WorkshopContract,
 )
 from .queries.network import current_contracts
-from .services import catalogue, handovers, intake, order_lines, orders, stock, users
+from .services import (
+    catalogue,
+    dashboard_rollup,
+    handovers,
+    intake,
+    order_lines,
+    orders,
+    stock,
+    users,
+)
 from .services.clock import local_date
 
 S = OrderStatus
@@ -614,6 +623,9 @@ def seed(*, today: date | None = None, seed_value: int = 2026) -> Network:
     _parts_on_open_orders(network, rng)
     _warranty_near_the_limit(network, rng, today)
     db.session.flush()
+    # The history was written with its past moments: sum its days for the dashboard, as the
+    # nightly job would have.
+    dashboard_rollup.roll_up_missing(now)
     return network
 
 

@@ -1,6 +1,14 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from .customer import Customer, Device
+from .dashboard import (
+    DashboardDaily,
+    DashboardDailyBrand,
+    DashboardDailyLine,
+    DashboardDay,
+    DashboardStaleDay,
+    DashboardStatusDay,
+)
 from .document import Document, OfficeText
 from .feedback import Feedback, FollowUp, QuoteDecision
 from .handover import Handover, HandoverItem
@@ -14,6 +22,12 @@ from .user import User
 
 __all__ = [
     "Customer",
+    "DashboardDaily",
+    "DashboardDailyBrand",
+    "DashboardDailyLine",
+    "DashboardDay",
+    "DashboardStaleDay",
+    "DashboardStatusDay",
     "Device",
     "Document",
     "Feedback",

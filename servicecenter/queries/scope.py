@@ -33,3 +33,19 @@ def workshop_orders(workshop_id: int, *, in_office_id: int | None) -> sa.ColumnE
     if in_office_id is not None:
         sent = sa.or_(sent, RepairOrder.office_id == in_office_id)
     return sa.and_(mine, sent)
+
+
+def rollup_scope(user: User, rollup) -> sa.ColumnElement[bool]:
+    """`order_scope` on a dashboard rollup table (models.dashboard), whose rows keep the same
+    facts of the order: its office, its workshop and whether it is still held at the office."""
+    if user.role is Role.ADMIN:
+        return sa.true()
+    if user.role is Role.RECEPTIONIST and user.office_id is not None:
+        return rollup.office_id == user.office_id
+    if user.role.is_workshop_staff and user.workshop_id is not None:
+        sent = rollup.held.is_(False)
+        in_office = user.workshop.in_office_id if user.workshop is not None else None
+        if in_office is not None:
+            sent = sa.or_(sent, rollup.office_id == in_office)
+        return sa.and_(rollup.workshop_id == user.workshop_id, sent)
+    return sa.false()

@@ -17,7 +17,7 @@ from ..queries.orders import paid_total, payment_totals
 
 # services.handovers imports this module too (it sends devices through change_status); a refusal
 # here closes the device's handover item there.
-from . import handovers, network, notifications, order_lines
+from . import dashboard_rollup, handovers, network, notifications, order_lines
 from .clock import local_date
 from .stale import check_version
 
@@ -85,6 +85,7 @@ def change_status(
     # The customer has no account: their change is recorded with no user (history and ledger).
     user = actor if isinstance(actor, User) else None
     role = actor.role if user is not None else actor
+    filed = dashboard_rollup.filed_under(order)
     with db.session.begin_nested():  # a refused change also undoes the reservations tried for it
         if target in workflow.TRANSITIONS[order.status]:
             order_lines.before_transition(order, target, user)
@@ -142,6 +143,8 @@ def change_status(
     if (event := EVENT_OF_STATUS.get(target)) is not None:
         notifications.queue_for(order, event, now=now)
     db.session.flush()
+    if dashboard_rollup.filed_under(order) != filed:
+        dashboard_rollup.forget_order(order, now=now)
     return change
 
 
@@ -242,8 +245,9 @@ def accept(
         raise DomainError(N_("Choose a technician of this workshop."), field="technician_id")
     order.accepted_at = now or utcnow()
     order.accepted_by_id = actor.id
-    if technician is not None:
+    if technician is not None and technician.id != order.technician_id:
         order.technician_id = technician.id
+        dashboard_rollup.forget_order(order, now=order.accepted_at)
     db.session.flush()
 
 
@@ -274,4 +278,5 @@ def reroute(
     order.workshop_id = workshop.id
     order.workshop = workshop
     order.accepted_at = order.accepted_by_id = order.technician_id = None
+    dashboard_rollup.forget_order(order, now=utcnow())
     db.session.flush()

@@ -41,7 +41,10 @@ PUBLIC_PATHS = {
 }
 
 # Where one argument name means different things on different pages.
-ENDPOINT_VALUES = {"admin.edit_text": {"kind": "contract_terms"}}
+ENDPOINT_VALUES = {
+    "admin.edit_text": {"kind": "contract_terms"},
+    "dashboard.panel_csv": {"name": "flow"},
+}
 
 
 def is_static(rule) -> bool:
