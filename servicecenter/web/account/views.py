@@ -12,7 +12,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext, refresh
+from flask_babel import gettext
 from flask_login import current_user, login_user
 
 from ...domain.errors import DomainError
@@ -58,7 +58,6 @@ def language():
                 session[SESSION_KEY] = form.chosen()
             else:
                 session.pop(SESSION_KEY, None)
-            refresh()
             flash(gettext("Language saved."), "success")
             return redirect(url_for("account.index"))
     return _render(language_form=form, code=422)

@@ -33,7 +33,9 @@ class FindDuplicateForm(FlaskForm):
         csrf = False
 
     q = TrimmedStringField(
-        _l("Phone or name of the other record"), validators=[Optional(), Length(max=100)]
+        _l("Phone or name of the other record"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("At least 4 digits of the phone, or 2 letters of the name."),
     )
 
 
