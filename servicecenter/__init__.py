@@ -71,9 +71,11 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .web import (
+        account,
         admin,
         api,
         auth,
+        customers,
         dashboard,
         deadlines,
         documents,
@@ -94,8 +96,10 @@ def _register_blueprints(app: Flask) -> None:
     modules = (
         main,
         auth,
+        account,
         intake,
         orders,
+        customers,
         documents,
         workshop,
         handovers,

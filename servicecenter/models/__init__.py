@@ -1,6 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
-from .customer import Customer, Device
+from .customer import Customer, CustomerMerge, Device
 from .dashboard import (
     DashboardDaily,
     DashboardDailyBrand,
@@ -22,6 +22,7 @@ from .user import User
 
 __all__ = [
     "Customer",
+    "CustomerMerge",
     "DashboardDaily",
     "DashboardDailyBrand",
     "DashboardDailyLine",

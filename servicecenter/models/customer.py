@@ -10,12 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..domain.enums import CustomerKind, DeviceCategory
 from ..extensions import db
 from ._types import UTCDateTime, enum_column, utcnow
+from .user import User
 
 
 class Customer(db.Model):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE: a consent form or a merge posted from an older page is refused,
+    # not applied over someone else's change.
+    version: Mapped[int] = mapped_column(nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(sa.String(120))
     # casefolded name: SQLite's lower() knows only ASCII, and search must find Cyrillic names
     search_name: Mapped[str] = mapped_column(sa.String(120), index=True)
@@ -55,3 +60,28 @@ class Device(db.Model):
 
     def __repr__(self) -> str:
         return f"<Device {self.id} {self.serial}>"
+
+
+class CustomerMerge(db.Model):
+    """A duplicate record merged into a survivor: who did it, when, and what the duplicate was.
+
+    The duplicate's row is deleted once its devices, orders and messages moved, so its name,
+    phone and e-mail are kept here: the profile says where the survivor's history came from.
+    """
+
+    __tablename__ = "customer_merges"
+    __table_args__ = (sa.Index("ix_customer_merges_survivor", "survivor_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
+    # No foreign key: the merged row is gone, its id stays for reference (old printouts, logs).
+    merged_id: Mapped[int]
+    merged_name: Mapped[str] = mapped_column(sa.String(120))
+    merged_phone: Mapped[str] = mapped_column(sa.String(16))
+    merged_email: Mapped[str | None] = mapped_column(sa.String(120))
+    devices_moved: Mapped[int] = mapped_column(default=0)
+    orders_moved: Mapped[int] = mapped_column(default=0)
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User] = relationship(lazy="raise")

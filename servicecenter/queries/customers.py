@@ -1,15 +1,31 @@
-"""Reading customers and devices for intake: find by phone or serial, device repair history."""
+"""Reading customers and devices: find by phone, name or serial, device repair history, and the
+customer's profile for the desk."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from ..domain import workflow
 from ..domain.contact import normalize_phone, normalize_serial, phone_digits
+from ..domain.enums import PaymentKind
 from ..domain.errors import DomainError
+from ..domain.payments import balance_due
 from ..domain.warranty import EarlierOrder
 from ..extensions import db
-from ..models import Customer, Device, RepairOrder
+from ..models import (
+    Customer,
+    CustomerMerge,
+    Device,
+    Feedback,
+    FollowUp,
+    Payment,
+    RepairOrder,
+    User,
+)
+from .scope import order_scope
 
 SEARCH_LIMIT = 20
 
@@ -33,7 +49,28 @@ def find_customers(text: str) -> list[Customer]:
     )
 
 
+def search_customers(text: str, *, exclude_id: int | None = None) -> list[Customer]:
+    """Customers by phone (at least 4 digits typed) or else by a part of the name."""
+    text = text.strip()
+    if len(phone_digits(text)) >= 4:
+        found = find_customers(text)
+    elif len(text) >= 2:
+        found = list(
+            db.session.execute(
+                sa.select(Customer)
+                .where(Customer.search_name.contains(text.casefold(), autoescape=True))
+                .order_by(Customer.name, Customer.id)
+                .limit(SEARCH_LIMIT)
+            ).scalars()
+        )
+    else:
+        found = []
+    return [customer for customer in found if customer.id != exclude_id]
+
+
 def get_customer(customer_id: int) -> Customer | None:
+    if not 0 < customer_id < 2**63:  # an id typed into an address can be any size
+        return None
     return db.session.get(Customer, customer_id)
 
 
@@ -92,3 +129,144 @@ def as_earlier_orders(orders: list[RepairOrder], tz) -> list[EarlierOrder]:
         )
         for order in orders
     ]
+
+
+# The profile lists this many of the latest orders; the totals count every order.
+PROFILE_ORDERS = 100
+
+
+@dataclass(frozen=True)
+class ProfileOrder:
+    order: RepairOrder
+    paid: int
+    # Whether the viewer may open the order's page (another office's order is shown unlinked).
+    linkable: bool
+
+
+@dataclass(frozen=True)
+class ProfileDevice:
+    device: Device
+    orders: list[ProfileOrder]
+
+
+@dataclass(frozen=True)
+class Profile:
+    customer: Customer
+    devices: list[ProfileDevice]
+    order_count: int
+    orders_shown: int
+    total_paid: int
+    open_balance: int
+    feedback: list[Feedback]
+    open_follow_ups: list[FollowUp]
+    merges: list[CustomerMerge]
+
+
+def _signed_amount():
+    return sa.case((Payment.kind == PaymentKind.REFUND, -Payment.amount), else_=Payment.amount)
+
+
+def get_profile(customer: Customer, viewer: User) -> Profile:
+    """Everything the desk knows of a customer across the network, in a fixed number of queries
+    whatever the number of orders: devices, the latest orders with what was paid on each, the
+    totals of all orders, ratings, open follow-ups and the records merged into this one."""
+    of_customer = RepairOrder.customer_id == customer.id
+    devices = list_devices_of(customer.id)
+    # The viewer's scope as a column: one rule (queries.scope) decides what links to the page.
+    linkable = order_scope(viewer).label("linkable")
+    recent = db.session.execute(
+        sa.select(RepairOrder, linkable)
+        .options(joinedload(RepairOrder.office), joinedload(RepairOrder.device))
+        .where(of_customer)
+        .order_by(RepairOrder.received_at.desc(), RepairOrder.id.desc())
+        .limit(PROFILE_ORDERS)
+    ).all()
+    paid_by_order = dict(
+        db.session.execute(
+            sa.select(Payment.order_id, sa.func.sum(_signed_amount()))
+            .join(RepairOrder, RepairOrder.id == Payment.order_id)
+            .where(of_customer)
+            .group_by(Payment.order_id)
+        ).all()
+    )
+    order_count = db.session.scalar(sa.select(sa.func.count(RepairOrder.id)).where(of_customer))
+    # The balance counts every open order, listed or not (few are open at a time).
+    open_orders = db.session.scalars(
+        sa.select(RepairOrder).where(of_customer, RepairOrder.status.in_(workflow.OPEN_STATUSES))
+    ).all()
+    open_balance = sum(
+        max(balance_due(order.amount_charged, int(paid_by_order.get(order.id, 0))), 0)
+        for order in open_orders
+        if order.charge_is_known
+    )
+    rows: dict[int, list[ProfileOrder]] = {device.id: [] for device in devices}
+    for order, may_open in recent:
+        if order.device_id not in rows:
+            # A device that changed hands since: registered to someone else now, but these
+            # orders were this customer's.
+            devices.append(order.device)
+            rows[order.device_id] = []
+        rows[order.device_id].append(
+            ProfileOrder(order, int(paid_by_order.get(order.id, 0)), bool(may_open))
+        )
+    feedback = db.session.scalars(
+        sa.select(Feedback)
+        .join(RepairOrder, RepairOrder.id == Feedback.order_id)
+        .options(joinedload(Feedback.order))
+        .where(of_customer)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(PROFILE_ORDERS)
+    ).all()
+    follow_ups = db.session.scalars(
+        sa.select(FollowUp)
+        .join(RepairOrder, RepairOrder.id == FollowUp.order_id)
+        .options(joinedload(FollowUp.order), joinedload(FollowUp.feedback))
+        .where(of_customer, FollowUp.closed_at.is_(None))
+        .order_by(FollowUp.opened_at, FollowUp.id)
+    ).all()
+    return Profile(
+        customer=customer,
+        devices=[ProfileDevice(device, rows[device.id]) for device in devices],
+        order_count=order_count,
+        orders_shown=len(recent),
+        total_paid=int(sum(paid_by_order.values())),
+        open_balance=open_balance,
+        feedback=list(feedback),
+        open_follow_ups=list(follow_ups),
+        merges=list_merges_into(customer.id),
+    )
+
+
+def list_merges_into(customer_id: int) -> list[CustomerMerge]:
+    """The records merged into this customer, newest first, with who merged them."""
+    return list(
+        db.session.scalars(
+            sa.select(CustomerMerge)
+            .options(joinedload(CustomerMerge.actor))
+            .where(CustomerMerge.survivor_id == customer_id)
+            .order_by(CustomerMerge.id.desc())
+        )
+    )
+
+
+def count_orders_and_devices(customer_id: int) -> tuple[int, int]:
+    """How many orders and devices a record holds (the merge confirmation's side by side)."""
+    orders = db.session.scalar(
+        sa.select(sa.func.count(RepairOrder.id)).where(RepairOrder.customer_id == customer_id)
+    )
+    devices = db.session.scalar(
+        sa.select(sa.func.count(Device.id)).where(Device.customer_id == customer_id)
+    )
+    return orders, devices
+
+
+def survivor_of(merged_id: int) -> int | None:
+    """The record a deleted duplicate was merged into (the last merge of it), if any."""
+    if not 0 < merged_id < 2**63:
+        return None
+    return db.session.scalar(
+        sa.select(CustomerMerge.survivor_id)
+        .where(CustomerMerge.merged_id == merged_id)
+        .order_by(CustomerMerge.id.desc())
+        .limit(1)
+    )

@@ -80,6 +80,28 @@ def set_password(user: User, password: str) -> None:
     user.session_stamp = new_session_stamp()
 
 
+def change_password(user: User, *, current: str, new: str) -> None:
+    """The user's own change of password: the current one proves it is them. Every other
+    session of the user ends (the caller logs the current one in again).
+
+    Raises DomainError on `current_password` (wrong) or `password` (too short).
+    """
+    try:
+        _hasher().verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise DomainError(
+            N_("This is not your current password."), field="current_password"
+        ) from None
+    set_password(user, new)
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    """The user's interface language; None follows the browser's."""
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(N_("Choose one of the languages offered."), field="locale")
+    user.locale = locale
+
+
 def authenticate(username: str, password: str, *, now: datetime | None = None) -> User | None:
     """The active user with these credentials, or None. Upgrades the hash if parameters changed."""
     user = db.session.execute(

@@ -83,6 +83,8 @@ def staff_urls(app, order: RepairOrder) -> list[tuple[str, str]]:
         "channel": "sms",
         # Follow-ups of low ratings: scope is tested in tests/web/test_quote_and_feedback.py.
         "follow_up_id": 1,
+        # Merging customers: scope and roles are tested in tests/web/test_customers.py.
+        "duplicate_id": order.customer_id,
     }
     urls = []
     for rule in app.url_map.iter_rules():
