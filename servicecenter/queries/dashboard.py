@@ -1018,3 +1018,131 @@ def frequent_repairs(user: User, filters: DashboardFilter, *, split: Split | Non
     services = [row for row in rows if row.kind is LineKind.SERVICE][:TOP]
     parts = [row for row in rows if row.kind is LineKind.PART][:TOP]
     return services + parts
+
+
+# --- what the customers said (issue 7's feedback): live, feedback is one row per collected order
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    first: date
+    responses: int
+    csat_total: int  # satisfaction 1-5, summed
+    effort_total: int  # ease 1-5, summed
+    promoters: int  # would recommend 9-10
+    detractors: int  # would recommend 0-6
+    low: int  # ratings that opened a follow-up (satisfaction <= 2 or recommend <= 6)
+
+    @property
+    def csat(self) -> float | None:
+        return self.csat_total / self.responses if self.responses else None
+
+    @property
+    def effort(self) -> float | None:
+        return self.effort_total / self.responses if self.responses else None
+
+    @property
+    def nps(self) -> float | None:
+        """Net promoter score: % promoters less % detractors, -100 to 100."""
+        if not self.responses:
+            return None
+        return 100 * (self.promoters - self.detractors) / self.responses
+
+
+def satisfaction(user: User, filters: DashboardFilter, *, split: Split | None = None):
+    """Per day, week or month: the ratings given in it (by when they were given), on the orders
+    the user sees and the filter keeps. Served by ix_feedback_created."""
+    from ..domain.feedback import LOW_CSAT, LOW_NPS  # a rating that opens a follow-up
+    from ..models import Feedback
+
+    buckets = periods(filters.start, filters.end, filters.unit)
+    rows = _live(
+        buckets,
+        Feedback.created_at,
+        sa.func.count(),
+        sa.func.sum(Feedback.csat),
+        sa.func.sum(Feedback.effort),
+        _count_if(Feedback.nps >= 9),
+        _count_if(Feedback.nps <= 6),
+        _count_if(sa.or_(Feedback.csat <= LOW_CSAT, Feedback.nps <= LOW_NPS)),
+        where=_conditions(user, filters),
+        select_from=sa.join(Feedback, RepairOrder, RepairOrder.id == Feedback.order_id),
+    )
+    found = {first: [int(value or 0) for value in values] for first, *values in rows}
+    return [SatisfactionRow(period.first, *found.get(period.first, (0,) * 6)) for period in buckets]
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    office: str  # "" on the total row
+    open_now: int
+    opened: int  # in the period
+    closed: int  # in the period
+    close_seconds: float  # summed over those closed in the period
+
+    @property
+    def workshop(self) -> str:  # the panels' total-row convention
+        return self.office
+
+    @property
+    def days_to_close(self) -> float | None:
+        return _days(self.close_seconds, self.closed)
+
+
+def follow_ups(user: User, filters: DashboardFilter, *, split: Split | None = None):
+    """Per office, then in total: follow-ups open now, opened and closed in the period, and how
+    long those closed took."""
+    from ..models import FollowUp
+
+    start, end = _range(filters)
+    statement = (
+        sa.select(
+            RepairOrder.office_id,
+            _count_if(FollowUp.closed_at.is_(None)),
+            _count_if(sa.and_(FollowUp.opened_at >= start, FollowUp.opened_at < end)),
+            _count_if(sa.and_(FollowUp.closed_at >= start, FollowUp.closed_at < end)),
+            sa.func.coalesce(
+                sa.func.sum(
+                    sa.case(
+                        (
+                            sa.and_(FollowUp.closed_at >= start, FollowUp.closed_at < end),
+                            _seconds(FollowUp.opened_at, FollowUp.closed_at),
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        )
+        .select_from(FollowUp)
+        .join(RepairOrder, RepairOrder.id == FollowUp.order_id)
+        .where(
+            *_conditions(user, filters),
+            # open ones, and those touched in the period (served by ix_follow_ups_closed_opened)
+            sa.or_(
+                FollowUp.closed_at.is_(None),
+                FollowUp.closed_at >= start,
+                FollowUp.opened_at >= start,
+            ),
+        )
+        .group_by(RepairOrder.office_id)
+    )
+    names = dict(db.session.execute(sa.select(Office.id, Office.name)).all())
+    rows = [
+        FollowUpRow(
+            names.get(office_id, str(office_id)), *(int(v) for v in values[:3]), float(values[3])
+        )
+        for office_id, *values in db.session.execute(statement)
+    ]
+    rows.sort(key=lambda row: row.office)
+    if rows:
+        rows.append(
+            FollowUpRow(
+                "",
+                sum(r.open_now for r in rows),
+                sum(r.opened for r in rows),
+                sum(r.closed for r in rows),
+                sum(r.close_seconds for r in rows),
+            )
+        )
+    return rows

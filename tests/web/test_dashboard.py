@@ -164,7 +164,9 @@ def _table(html: str, name: str) -> list[list[str]]:
     ]
 
 
-@pytest.mark.parametrize("name", ["flow", "turnaround", "time-in-status", "revenue", "open"])
+@pytest.mark.parametrize(
+    "name", ["flow", "turnaround", "time-in-status", "revenue", "open", "satisfaction"]
+)
 def test_each_csv_equals_its_table(story, make, client, login_as, name):
     login_as(make.net.admin)
     args = "start=2026-03-01&end=2026-03-31"
@@ -229,3 +231,65 @@ def test_the_page_query_count_does_not_grow_with_orders(make, client, login_as, 
         make.order(status)
     assert queries_to_render() == few
     assert few <= 30  # the days the rollup holds, and the parts at their cost, asked apart
+
+
+@pytest.fixture
+def ratings(story, make, db):
+    """A (collected on 13 March) rated 5/10/5 on the 13th; a second collected order rated 2/3/2
+    on the 14th, which opens a follow-up that the desk closes on the 16th, two days on."""
+    from servicecenter.domain.feedback import Scores
+    from servicecenter.services import feedback
+
+    a = story["a"]
+    feedback.submit(
+        a.tracking_token,
+        Scores(5, 10, 5),
+        ip="",
+        user_agent="",
+        now=BASE + 3 * DAY + timedelta(hours=2),
+    )
+    e = make.order(S.COLLECTED, workshop=make.net.in_office, now=BASE + 4 * DAY)
+    feedback.submit(
+        e.tracking_token,
+        Scores(2, 3, 2),
+        ip="",
+        user_agent="",
+        now=BASE + 4 * DAY + timedelta(hours=2),
+    )
+    db.session.commit()
+    return a, e
+
+
+def test_satisfaction_per_day_and_the_net_promoter_score(ratings, make):
+    rows = {row.first: row for row in q.satisfaction(make.net.admin, MARCH)}
+    assert len(rows) == 31
+    day13, day14 = rows[date(2026, 3, 13)], rows[date(2026, 3, 14)]
+    assert (day13.responses, day13.csat, day13.nps, day13.effort, day13.low) == (1, 5, 100, 5, 0)
+    assert (day14.responses, day14.csat, day14.nps, day14.effort, day14.low) == (1, 2, -100, 2, 1)
+    assert rows[date(2026, 3, 12)].csat is None  # no ratings: a gap, not a zero
+    # over half a year the series is by month: both in March's bucket
+    half_year = q.DashboardFilter(date(2026, 1, 1), date(2026, 7, 31))
+    march = next(row for row in q.satisfaction(make.net.admin, half_year) if row.responses)
+    assert (march.first, march.responses, march.csat, march.nps) == (date(2026, 3, 1), 2, 3.5, 0)
+
+
+def test_follow_ups_open_and_closed_per_office(ratings, make, db):
+    from servicecenter.models import FollowUp
+    from servicecenter.services import feedback
+
+    (row, total) = q.follow_ups(make.net.admin, MARCH)
+    assert (row.office, row.open_now, row.opened, row.closed) == ("Office A", 1, 1, 0)
+    follow_up = db.session.query(FollowUp).one()
+    feedback.close_follow_up(
+        follow_up,
+        actor=make.net.reception_a,
+        action="Called back, replaced the cable",
+        expected_version=follow_up.version,
+        now=BASE + 6 * DAY + timedelta(hours=2),
+    )
+    db.session.commit()
+    (row, total) = q.follow_ups(make.net.admin, MARCH)
+    assert (row.open_now, row.opened, row.closed, row.days_to_close) == (0, 1, 1, 2.0)
+    assert total.office == "" and total.closed == 1
+    # another office's desk sees none of them
+    assert q.follow_ups(make.net.reception_b, q.scoped(make.net.reception_b, MARCH)) == []

@@ -33,6 +33,11 @@ def _money(minor: int) -> str:
     return str(to_decimal(minor))
 
 
+def _one_decimal(value: float | None, *, digits: int = 1) -> str:
+    """A chart-readable average (a dot, no grouping): empty when there is nothing to average."""
+    return "" if value is None else f"{value:.{digits}f}"
+
+
 def _number(text: str) -> float | None:
     """A table cell back as a chart's number (an empty cell is a gap in the chart)."""
     return float(text) if text else None
@@ -327,6 +332,48 @@ PANELS: list[Panel] = [
             str(row.units),
         ],
         chart=Chart("bar", 1, (2,), horizontal=True),
+        width=4,
+    ),
+    Panel(
+        name="satisfaction",
+        title=_l("Satisfaction, recommendation and effort"),
+        note=_l(
+            "Ratings given in the period: satisfaction and ease 1–5 (averages), net promoter "
+            "score −100 to 100 (% would recommend 9–10 less % 0–6)."
+        ),
+        columns=lambda f: [
+            _period_column(f),
+            _l("Ratings"),
+            _l("Satisfaction"),
+            _l("Net promoter score"),
+            _l("Ease"),
+            _l("Low ratings"),
+        ],
+        rows=lambda fig: fig.over_period("satisfaction", q.satisfaction),
+        cells=lambda row: [
+            row.first.isoformat(),
+            str(row.responses),
+            _one_decimal(row.csat),
+            _one_decimal(row.nps, digits=0),
+            _one_decimal(row.effort),
+            str(row.low),
+        ],
+        chart=Chart("line", 0, (2, 4)),
+        width=8,
+    ),
+    Panel(
+        name="follow-ups",
+        title=_l("Follow-ups after low ratings"),
+        note=_l("Open now, and closed in the period with the days it took, per office."),
+        columns=lambda f: [_l("Office"), _l("Open now"), _l("Closed"), _l("Days to close")],
+        rows=lambda fig: fig.over_period("follow-ups", q.follow_ups),
+        cells=lambda row: [
+            _total(row.office),
+            str(row.open_now),
+            str(row.closed),
+            _days(row.days_to_close),
+        ],
+        chart=Chart("bar", 0, (1,)),
         width=4,
     ),
 ]
