@@ -53,3 +53,19 @@ def log_in(client, username: str) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+def report(rows: list[dict], *, page_width: int, with_url: bool = False) -> bool:
+    """Print the table of measured pages against their targets; whether every one passed."""
+    url_head = f"{'url':<34}" if with_url else ""
+    print(f"{'page':<{page_width}}{url_head}{'median ms':>11}{'p95 ms':>10}{'target':>9}")
+    passed = True
+    for row in rows:
+        ok = row["median_ms"] < row["target_ms"]
+        passed &= ok
+        url = f"{row['url']:<34}" if with_url else ""
+        print(
+            f"{row['page']:<{page_width}}{url}{row['median_ms']:>11}{row['p95_ms']:>10}"
+            f"{'< ' + str(row['target_ms']):>9} {'PASS' if ok else 'FAIL'}"
+        )
+    return passed

@@ -28,7 +28,7 @@ from servicecenter.models import Part, Workshop
 from servicecenter.services import dashboard_rollup, stock
 
 from ..factories import Factory
-from .common import bench_app, log_in, measure
+from .common import bench_app, log_in, measure, report
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = ROOT / "instance" / "bench" / "dashboard.sqlite3"
@@ -341,15 +341,7 @@ def main(argv: list[str]) -> int:
         f" order lines {counts[3]}"
     )
     print(f"rollup backfill: {backfill['days']} day(s) in {backfill['seconds']} s")
-    print(f"{'page':<26}{'median ms':>11}{'p95 ms':>10}{'target':>9}")
-    passed = True
-    for row in rows:
-        ok = row["median_ms"] < row["target_ms"]
-        passed &= ok
-        print(
-            f"{row['page']:<26}{row['median_ms']:>11}{row['p95_ms']:>10}"
-            f"{'< ' + str(row['target_ms']):>9} {'PASS' if ok else 'FAIL'}"
-        )
+    passed = report(rows, page_width=26)
     RESULTS.write_text(
         json.dumps(
             {"counts": list(counts), "backfill": backfill, "rows": rows, "pass": passed}, indent=2

@@ -23,7 +23,7 @@ from servicecenter.models import Part, Workshop, WorkshopContract
 from servicecenter.services import stock
 
 from ..factories import Factory
-from .common import bench_app, log_in, measure
+from .common import bench_app, log_in, measure, report
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = ROOT / "instance" / "bench" / "partners.sqlite3"
@@ -191,15 +191,7 @@ def main(argv: list[str]) -> int:
         db.engine.dispose()
 
     print(f"orders {counts[0]}, order lines {counts[1]}, refusals {counts[2]}")
-    print(f"{'page':<13}{'url':<34}{'median ms':>11}{'p95 ms':>10}{'target':>9}")
-    passed = True
-    for row in rows:
-        ok = row["median_ms"] < row["target_ms"]
-        passed &= ok
-        print(
-            f"{row['page']:<13}{row['url']:<34}{row['median_ms']:>11}{row['p95_ms']:>10}"
-            f"{'< ' + str(row['target_ms']):>9} {'PASS' if ok else 'FAIL'}"
-        )
+    passed = report(rows, page_width=13, with_url=True)
     print(f"settlement page shows {lines} lines of its month: {'PASS' if passed else 'FAIL'}")
     RESULTS.write_text(
         json.dumps(
