@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,6 +17,7 @@ from ..extensions import db
 from ..models import Office, Part, StockLevel, StockLocation, Workshop
 from . import notifications
 from .clock import local_date
+from .links import public_url
 
 # A digest lists this many lines of a kind at most; the page behind its link has the rest.
 DIGEST_LINES = 50
@@ -82,16 +82,6 @@ def places_with_digest() -> list[Place]:
     )
     places += [workshop_place(workshop, office_locale=locale) for workshop, locale in rows]
     return places
-
-
-def app_url(endpoint: str, **values) -> str:
-    """An absolute link into the staff pages, from a job (no request to build it from): the
-    site's public address (PUBLIC_BASE_URL) with the endpoint's path."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "http"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def queue(place: Place, event: Event, *, subject: str, body: str, day: date, now: datetime):
@@ -201,7 +191,7 @@ def queue_low_stock(*, now: datetime) -> str:
         location_id = location_of[place.key]
         if not lines.get(location_id):
             continue
-        link = app_url("stock.low", location=location_id)
+        link = public_url("stock.low", location=location_id)
         subject, body = _low_stock_text(place, lines[location_id], link)
         if queue(place, Event.LOW_STOCK_DIGEST, subject=subject, body=body, day=day, now=now):
             queued += 1

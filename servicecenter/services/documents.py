@@ -36,6 +36,7 @@ from ..models._types import utcnow
 from ..pdf import manifest as manifest_pdf
 from . import order_lines
 from .clock import local_date, local_zone
+from .links import public_url
 from .texts import current_text
 
 
@@ -85,12 +86,12 @@ def _lines(order: RepairOrder, work: str, start, labour_days: int) -> tuple[Line
 
 def status_url(tracking_token: str) -> str:
     """The customer's own status page of an order: printed as a QR code, sent in messages."""
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/s/{tracking_token}"
+    return public_url("status.by_token", token=tracking_token)
 
 
 def feedback_url(tracking_token: str) -> str:
     """The survey of an order: its status link's rating form (web.status.feedback)."""
-    return f"{status_url(tracking_token)}/feedback"
+    return public_url("status.feedback", token=tracking_token)
 
 
 def snapshot(order: RepairOrder, kind: DocumentKind) -> Snapshot:

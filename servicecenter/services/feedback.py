@@ -19,6 +19,7 @@ from ..models._types import utcnow
 from ..queries.public_status import get_order_by_token, has_feedback
 from . import digests, notifications
 from .atomic import atomic
+from .links import public_url
 from .quotes import MAX_IP, MAX_USER_AGENT, UnknownLink
 
 MAX_ACTION = 2000
@@ -105,7 +106,7 @@ def _tell_office(order: RepairOrder, feedback: Feedback, follow_up: FollowUp, no
                 "",
                 gettext(
                     "Get back to the customer and record what was done: %(link)s",
-                    link=f"{digests.app_url('followups.index')}#follow-up-{follow_up.id}",
+                    link=f"{public_url('followups.index')}#follow-up-{follow_up.id}",
                 ),
             ]
         )

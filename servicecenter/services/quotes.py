@@ -21,6 +21,7 @@ from ..models._types import utcnow
 from ..queries.public_status import asking_change, get_order_by_token
 from . import digests, notifications, orders
 from .atomic import atomic
+from .links import public_url
 
 APPROVED_NOTE = N_("Approved by the customer online")
 DECLINED_NOTE = N_("Declined by the customer online")
@@ -141,7 +142,7 @@ def _tell_workshop(
         ]
         if answer.comment:
             lines.append(gettext("The customer's comment: %(comment)s", comment=answer.comment))
-        lines += ["", digests.app_url("orders.detail", number=order.number)]
+        lines += ["", public_url("orders.detail", number=order.number)]
     notifications.queue_digest(
         event=Event.QUOTE_ANSWERED,
         to=place.email,

@@ -13,6 +13,7 @@ from ..queries import sla as sla_queries
 from ..queries.sla import Watchlist
 from . import digests
 from .clock import local_date
+from .links import public_url
 
 
 def compose(watch: Watchlist, *, place_name: str, link: str, locale: str) -> tuple[str, str]:
@@ -54,7 +55,7 @@ def queue_digests(*, now: datetime) -> str:
         subject, body = compose(
             watch,
             place_name=place.name,
-            link=digests.app_url("deadlines.index", **{place.kind: place.id}),
+            link=public_url("deadlines.index", **{place.kind: place.id}),
             locale=place.locale,
         )
         if digests.queue(place, Event.SLA_DIGEST, subject=subject, body=body, day=today, now=now):
