@@ -123,6 +123,7 @@ def queue_for(
     now: datetime | None = None,
     extra: dict[str, str] | None = None,
     key: str | None = None,
+    channels: set[Channel] | None = None,
 ) -> list:
     """Queue the event's messages in the caller's transaction: one per channel the admin enabled
     for the event, that the customer consented to and has an address for, in the office's
@@ -130,13 +131,14 @@ def queue_for(
 
     `extra` fills placeholders only some events have (a callable gets the locale); `key`, given
     by a job, marks each message `<key>:<channel>` so that it is queued once however often the
-    job runs (the caller records what it did in the same transaction, so this is a backstop)."""
+    job runs (the caller records what it did in the same transaction, so this is a backstop).
+    `channels`: the event's enabled channels when a batch has read them once already."""
     now = now or utcnow()
     customer = db.session.get(Customer, order.customer_id)
     locale = db.session.get(Office, order.office_id).locale
     queued = []
     values = None
-    for channel in sorted(enabled_channels(event)):
+    for channel in sorted(enabled_channels(event) if channels is None else channels):
         recipient = _recipient(customer, channel)
         if recipient is None:
             continue

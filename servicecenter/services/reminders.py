@@ -130,13 +130,19 @@ def _set_messages(order: RepairOrder, kind: str, messages: int, disposal_from: d
 
 
 def _queue(order: RepairOrder, event: Event, kind: str, *, now, enabled, extra=None) -> int:
-    """Queue the step's messages; 0 when the admin switched the event off on every channel or
-    the customer agreed to none (staff see that on the order page and call)."""
+    """Queue the step's messages on the `enabled` channels (read once per run); 0 when the admin
+    switched the event off on every channel or the customer agreed to none (staff see that on
+    the order page and call)."""
     if not enabled:
         return 0
     return len(
         notifications.queue_for(
-            order, event, now=now, extra=extra, key=f"reminder:{order.id}:{kind}"
+            order,
+            event,
+            now=now,
+            extra=extra,
+            key=f"reminder:{order.id}:{kind}",
+            channels=enabled,
         )
     )
 
@@ -161,7 +167,7 @@ def send_pickup_reminders(*, now: datetime) -> str:
     today = local_date(now)
     plan = schedule()
     enabled = {
-        event: bool(notifications.enabled_channels(event))
+        event: notifications.enabled_channels(event)
         for event in (Event.PICKUP_REMINDER, Event.DISPOSAL_NOTICE)
     }
     tally = _Tally()
@@ -206,7 +212,7 @@ def send_surveys(*, now: datetime) -> str:
     config = current_app.config
     delay = timedelta(hours=config["SURVEY_DELAY_HOURS"])
     window = timedelta(hours=config["SURVEY_WINDOW_HOURS"])
-    enabled = bool(notifications.enabled_channels(Event.SURVEY))
+    enabled = notifications.enabled_channels(Event.SURVEY)
     earliest, latest = rules.survey_bounds(now, delay=delay, window=window)
     # served by ix_repair_orders_collected; "not sent before" by the unique (order_id, kind)
     statement = sa.select(RepairOrder).where(
