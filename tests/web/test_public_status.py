@@ -193,7 +193,12 @@ def test_json_status(client, order):
         "amount_due",
         "timeline",
         "office",
+        "quote",
+        "quote_answer",
+        "feedback",
     }
+    assert body["quote"] is None and body["quote_answer"] is None  # nothing was asked
+    assert body["feedback"] == {"open": False, "given": False}  # not collected yet
     assert_private(response.get_data(as_text=True), order)
 
 

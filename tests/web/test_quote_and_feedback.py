@@ -77,6 +77,40 @@ def test_an_approval_moves_the_order_and_a_second_click_changes_nothing(client, 
     assert any(m.startswith("You approved this quote on") for m in messages), messages
 
 
+def status_json(client, order) -> dict:
+    query = {"number": order.number, "phone": order.customer.phone[-4:]}
+    response = client.get("/api/v1/status", query_string=query)
+    assert response.status_code == 200
+    assert_private(response.get_data(as_text=True), order)  # the token is no part of it either
+    return response.get_json()
+
+
+def test_the_json_status_shows_the_quote_and_then_the_answer(client, quoted):
+    body = status_json(client, quoted)
+    assert body["status"] == "awaiting_approval"
+    assert body["quote"] == {
+        "lines": [
+            {
+                "description": "Broken connector",
+                "quantity": 1,
+                "unit_price": "5000.00",
+                "total": "5000.00",
+            }
+        ],
+        "total": "5000.00",
+        "approval_limit": "1000.00",
+        "approved_amount": None,
+        "diagnostic_fee": None,
+    }
+    assert body["quote_answer"] is None
+
+    assert answer(client, quoted).status_code == 303
+    body = status_json(client, quoted)
+    assert body["quote"] is None and body["status"] == "in_repair"
+    assert body["quote_answer"]["decision"] == "approve"
+    assert body["quote_answer"]["amount"] == "5000.00"
+
+
 def test_a_decline_keeps_the_customers_reason_for_the_staff_only(client, quoted, fresh, db):
     response = answer(client, quoted, "decline", comment="Too expensive")
     assert response.status_code == 303
@@ -224,6 +258,12 @@ def test_a_collected_order_is_rated_from_its_page_once(client, collected, db, fr
     assert "Thank you, we already have your answers." in " ".join(
         alerts(client.get(f"/s/{collected.tracking_token}/feedback").get_data(as_text=True))
     )
+
+
+def test_the_json_status_says_whether_the_service_may_still_be_rated(client, collected):
+    assert status_json(client, collected)["feedback"] == {"open": True, "given": False}
+    assert rate(client, collected).status_code == 303
+    assert status_json(client, collected)["feedback"] == {"open": False, "given": True}
 
 
 def test_a_low_rating_opens_a_follow_up(client, collected, db, fresh):
