@@ -4,7 +4,6 @@ restore. Each command commits once at its end."""
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -300,18 +299,11 @@ def dashboard_rollup(first) -> None:
     """Fill the dashboard's daily rollup (a backfill; the nightly job keeps it up to date)."""
     from .models._types import utcnow
     from .services import dashboard_rollup as rollup
-    from .services.clock import local_date
 
     now = utcnow()
     with write_transaction():
         if first is not None:
-            day, yesterday, days = first.date(), local_date(now) - timedelta(days=1), []
-            while day <= yesterday:
-                rollup.roll_up(day, now=now)
-                days.append(day)
-                if len(days) % rollup.STEP_DAYS == 0:
-                    db.session.commit()
-                day += timedelta(days=1)
+            days = rollup.roll_up_from(first.date(), now, after_step=db.session.commit)
         else:
             days = rollup.roll_up_missing(now, after_step=db.session.commit)
         db.session.commit()

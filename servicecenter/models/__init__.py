@@ -6,6 +6,7 @@ from .dashboard import (
     DashboardDailyBrand,
     DashboardDailyLine,
     DashboardDay,
+    DashboardMonth,
     DashboardStaleDay,
     DashboardStatusDay,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "DashboardDailyBrand",
     "DashboardDailyLine",
     "DashboardDay",
+    "DashboardMonth",
     "DashboardStaleDay",
     "DashboardStatusDay",
     "Device",

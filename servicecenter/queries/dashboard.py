@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..domain.enums import DeviceCategory, OrderKind, OrderStatus, Outcome, PaymentKind, Role
+from ..domain.feedback import LOW_CSAT, LOW_NPS  # a rating that opens a follow-up
 from ..domain.stock import LIVE_STATES, LineKind, LineState
 from ..extensions import db
 from ..models import (
@@ -28,9 +29,12 @@ from ..models import (
     DashboardDailyBrand,
     DashboardDailyLine,
     DashboardDay,
+    DashboardMonth,
     DashboardStaleDay,
     DashboardStatusDay,
     Device,
+    Feedback,
+    FollowUp,
     Office,
     OrderLine,
     OrderStatusChange,
@@ -351,44 +355,83 @@ def list_overdue_orders(user: User, filters: DashboardFilter, now: datetime) -> 
 class Split:
     rolled: tuple[tuple[date, date], ...]  # runs of days read from the rollup, both ends in
     live: tuple[Period, ...]  # the other days, a period each, computed from the source rows
+    # Of the rolled days, the whole months that month rows hold (their first days), and the
+    # runs of the rolled days outside them: the same days, in far fewer rows.
+    months: tuple[date, ...] = ()
+    rest: tuple[tuple[date, date], ...] = ()
+
+
+def _runs(days) -> tuple[tuple[date, date], ...]:
+    """Consecutive days as (first, last) runs."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] == day - timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return tuple((first, last) for first, last in runs)
+
+
+def month_days(first: date) -> list[date]:
+    """The days of the month that begins on `first`."""
+    following = (first + timedelta(days=32)).replace(day=1)
+    return [first + timedelta(days=n) for n in range((following - first).days)]
+
+
+_MARKERS = (
+    ("day", DashboardDay.day),
+    ("stale", DashboardStaleDay.day),
+    ("month", DashboardMonth.month),
+)
 
 
 def split_days(filters: DashboardFilter, *, live: bool = False) -> Split:
     """The filter's days as rolled runs and live days (`live`: every day live, for tests)."""
     days = [filters.start + timedelta(days=n) for n in range(filters.days)]
     rolled: set[date] = set()
+    months: list[date] = []
     if not live:
-        within = (DashboardDay.day >= filters.start, DashboardDay.day <= filters.end)
-        stale = sa.select(DashboardStaleDay.day).where(
-            DashboardStaleDay.day >= filters.start, DashboardStaleDay.day <= filters.end
-        )
-        rolled = set(
-            db.session.scalars(
-                sa.select(DashboardDay.day).where(*within, DashboardDay.day.not_in(stale))
+        # One round trip: the days rolled, the stale ones, and the months summed.
+        found: dict[str, set[date]] = {name: set() for name in ("day", "stale", "month")}
+        union = sa.union_all(
+            *(
+                sa.select(sa.literal(name), column).where(
+                    column >= filters.start, column <= filters.end
+                )
+                for name, column in _MARKERS
             )
         )
-    runs: list[list[date]] = []
-    for day in days:
-        if day not in rolled:
-            continue
-        if runs and runs[-1][1] == day - timedelta(days=1):
-            runs[-1][1] = day
-        else:
-            runs.append([day, day])
+        for name, day in db.session.execute(union):
+            found[name].add(day)
+        rolled = found["day"] - found["stale"]
+        # A month row is read only when the filter takes the whole month and all its days are
+        # rolled and current (a stale day keeps the whole month on its day rows).
+        months = [first for first in found["month"] if rolled.issuperset(month_days(first))]
+    in_months = {day for first in months for day in month_days(first)}
     return Split(
-        rolled=tuple((first, last) for first, last in runs),
+        rolled=_runs(rolled),
         live=tuple(
             Period(day, day_start(day), day_start(day + timedelta(days=1)))
             for day in days
             if day not in rolled
         ),
+        months=tuple(sorted(months)),
+        rest=_runs(rolled - in_months),
     )
 
 
-def _rollup_conditions(rollup, user: User, filters: DashboardFilter, split: Split) -> list:
-    """The WHERE of a rollup read: its rolled days, the user's scope, then the filter."""
+def _rollup_conditions(
+    rollup, user: User, filters: DashboardFilter, split: Split, *, coarse: bool = False
+) -> list:
+    """The WHERE of a rollup read: its rolled days (`coarse`: whole months from month rows,
+    the other days from day rows), the user's scope, then the filter."""
+    runs, months = (split.rest, split.months) if coarse else (split.rolled, ())
+    days = [sa.and_(rollup.day >= first, rollup.day <= last) for first, last in runs]
     conditions = [
-        sa.or_(*(sa.and_(rollup.day >= first, rollup.day <= last) for first, last in split.rolled))
+        sa.or_(
+            *([sa.and_(rollup.monthly.is_(False), sa.or_(*days))] if days else []),
+            *([sa.and_(rollup.monthly.is_(True), rollup.day.in_(months))] if months else []),
+        )
     ]
     if user.role is not Role.ADMIN:
         conditions.append(rollup_scope(user, rollup))
@@ -403,13 +446,14 @@ def _rollup_conditions(rollup, user: User, filters: DashboardFilter, split: Spli
     return conditions
 
 
-def _rolled(rollup, user, filters, split, *aggregates, group=()) -> list[tuple]:
-    """Rows (*group, *aggregates) summed over the rolled days."""
+def _rolled(rollup, user, filters, split, *aggregates, group=(), coarse=False) -> list[tuple]:
+    """Rows (*group, *aggregates) summed over the rolled days; `coarse` where the rows' days
+    don't matter or the buckets are months (a month row's day is the month's first day)."""
     if not split.rolled:
         return []
     statement = (
         sa.select(*group, *aggregates)
-        .where(*_rollup_conditions(rollup, user, filters, split))
+        .where(*_rollup_conditions(rollup, user, filters, split, coarse=coarse))
         .group_by(*group)
     )
     return [tuple(row) for row in db.session.execute(statement)]
@@ -639,6 +683,28 @@ def brand_facts(days, *, where=(), group=()) -> list[tuple]:
     )
 
 
+# What DashboardDaily keeps of the ratings, in the order feedback_facts gives them.
+RATING_FACTS = ("rated", "csat_total", "effort_total", "promoters", "detractors", "low_rated")
+
+
+def feedback_facts(days, *, where=(), group=()) -> list[tuple]:
+    """(day, *group, ratings, satisfaction summed, ease summed, promoters, detractors, low
+    ratings) by when the ratings were given (ix_feedback_created)."""
+    return _live(
+        days,
+        Feedback.created_at,
+        sa.func.count(),
+        sa.func.sum(Feedback.csat),
+        sa.func.sum(Feedback.effort),
+        _count_if(Feedback.nps >= 9),
+        _count_if(Feedback.nps <= 6),
+        _count_if(sa.or_(Feedback.csat <= LOW_CSAT, Feedback.nps <= LOW_NPS)),
+        where=where,
+        group=group,
+        select_from=sa.join(Feedback, RepairOrder, RepairOrder.id == Feedback.order_id),
+    )
+
+
 # --- panels over a period: the rollup's days plus the live ones ------------------------------
 
 
@@ -703,6 +769,7 @@ def turnaround(user: User, filters: DashboardFilter, *, split: Split | None = No
         sa.func.sum(rollup.collected),
         sa.func.sum(rollup.collected_seconds),
         group=(rollup.workshop_id,),
+        coarse=True,
     ):
         _add(figures, workshop_id, values)
     by_workshop = (RepairOrder.workshop_id,)
@@ -758,6 +825,7 @@ def on_time(user: User, filters: DashboardFilter, *, split: Split | None = None)
         sa.func.sum(rollup.ready),
         sa.func.sum(rollup.ready_on_time),
         group=(rollup.day,),
+        coarse=filters.unit is Unit.MONTH,
     ):
         _add(found, index_of(day), values)
     for day, count, kept, *_rest in ready_facts(split.live, where=_conditions(user, filters)):
@@ -792,6 +860,7 @@ def time_in_status(user: User, filters: DashboardFilter, *, split: Split | None 
         sa.func.sum(rollup.exits),
         sa.func.sum(rollup.seconds),
         group=(rollup.status,),
+        coarse=True,
     ):
         _add(found, OrderStatus(status), values)
     for _day, status, count, seconds in exit_facts(split.live, where=_conditions(user, filters)):
@@ -826,23 +895,33 @@ def repeat_rate(user: User, filters: DashboardFilter, *, split: Split | None = N
     lo, hi = _range(filters)
     repaired: dict[int, list] = {}
     for workshop_id, count in _rolled(
-        rollup, user, filters, split, sa.func.sum(rollup.repaired), group=(rollup.workshop_id,)
+        rollup,
+        user,
+        filters,
+        split,
+        sa.func.sum(rollup.repaired),
+        group=(rollup.workshop_id,),
+        coarse=True,
     ):
         _add(repaired, workshop_id, (count,))
     for _day, workshop_id, *_values, count in ready_facts(
         split.live, where=where, group=(order.workshop_id,)
     ):
         _add(repaired, workshop_id, (count,))
+    # Driven by the repeats received since the period began (few, by ix_repair_orders_kind_
+    # received), each original then found by its primary key.
     repeat = aliased(RepairOrder)
     came_back = dict(
         db.session.execute(
-            sa.select(order.workshop_id, sa.func.count(sa.distinct(order.id)))
-            .select_from(repeat)
-            .join(order, order.id == repeat.original_order_id)
+            sa.select(order.workshop_id, sa.func.count())
             .where(
-                repeat.kind == OrderKind.REPEAT,
-                repeat.status != S.CANCELLED,
-                repeat.received_at >= lo,
+                order.id.in_(
+                    sa.select(repeat.original_order_id).where(
+                        repeat.kind == OrderKind.REPEAT,
+                        repeat.status != S.CANCELLED,
+                        repeat.received_at >= lo,
+                    )
+                ),
                 order.ready_at >= lo,
                 order.ready_at < hi,
                 order.outcome == Outcome.REPAIRED,
@@ -892,6 +971,7 @@ def revenue(user: User, filters: DashboardFilter, *, split: Split | None = None)
     buckets = periods(filters.start, filters.end, filters.unit)
     index_of, where = _bucket_index(filters, buckets), _conditions(user, filters)
     rollup, lines = DashboardDaily, DashboardDailyLine
+    by_month = filters.unit is Unit.MONTH  # month rows fall in the buckets whole
     found: dict[int, list] = {}
     for day, *values in _rolled(
         rollup,
@@ -903,13 +983,17 @@ def revenue(user: User, filters: DashboardFilter, *, split: Split | None = None)
         sa.func.sum(rollup.warranty_orders),
         sa.func.sum(rollup.warranty_labour),
         group=(rollup.day,),
+        coarse=by_month,
     ):
         _add(found, index_of(day), (*values, 0))
     if split.rolled:
         parts = (
             sa.select(lines.day, sa.func.sum(lines.free_units * Part.unit_cost))
             .join(Part, Part.id == lines.part_id)
-            .where(lines.free_units > 0, *_rollup_conditions(lines, user, filters, split))
+            .where(
+                lines.free_units > 0,
+                *_rollup_conditions(lines, user, filters, split, coarse=by_month),
+            )
             .group_by(lines.day)
         )
         for day, cost in db.session.execute(parts):
@@ -951,6 +1035,7 @@ def categories(
         split,
         sa.func.sum(rollup.received),
         group=(rollup.category, rollup.brand),
+        coarse=True,
     ):
         _add(found, (category, brand), (count,))
     for _day, category, brand, count in brand_facts(
@@ -992,6 +1077,7 @@ def frequent_repairs(user: User, filters: DashboardFilter, *, split: Split | Non
         sa.func.sum(rollup.orders),
         sa.func.sum(rollup.units),
         group=(rollup.kind, rollup.part_id, rollup.description),
+        coarse=True,
     ):
         _add(found, tuple(key), (orders, units))
     for _day, *key, orders, units, _free in line_facts(
@@ -1020,7 +1106,7 @@ def frequent_repairs(user: User, filters: DashboardFilter, *, split: Split | Non
     return services + parts
 
 
-# --- what the customers said (issue 7's feedback): live, feedback is one row per collected order
+# --- what the customers said: one rating per collected order, rolled up by the day it was given
 
 
 @dataclass(frozen=True)
@@ -1051,25 +1137,27 @@ class SatisfactionRow:
 
 def satisfaction(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """Per day, week or month: the ratings given in it (by when they were given), on the orders
-    the user sees and the filter keeps. Served by ix_feedback_created."""
-    from ..domain.feedback import LOW_CSAT, LOW_NPS  # a rating that opens a follow-up
-    from ..models import Feedback
-
+    the user sees and the filter keeps."""
+    split = split or split_days(filters)
     buckets = periods(filters.start, filters.end, filters.unit)
-    rows = _live(
-        buckets,
-        Feedback.created_at,
-        sa.func.count(),
-        sa.func.sum(Feedback.csat),
-        sa.func.sum(Feedback.effort),
-        _count_if(Feedback.nps >= 9),
-        _count_if(Feedback.nps <= 6),
-        _count_if(sa.or_(Feedback.csat <= LOW_CSAT, Feedback.nps <= LOW_NPS)),
-        where=_conditions(user, filters),
-        select_from=sa.join(Feedback, RepairOrder, RepairOrder.id == Feedback.order_id),
-    )
-    found = {first: [int(value or 0) for value in values] for first, *values in rows}
-    return [SatisfactionRow(period.first, *found.get(period.first, (0,) * 6)) for period in buckets]
+    index_of, rollup = _bucket_index(filters, buckets), DashboardDaily
+    found: dict[int, list] = {}
+    for day, *values in _rolled(
+        rollup,
+        user,
+        filters,
+        split,
+        *(sa.func.sum(getattr(rollup, name)) for name in RATING_FACTS),
+        group=(rollup.day,),
+        coarse=filters.unit is Unit.MONTH,
+    ):
+        _add(found, index_of(day), values)
+    for day, *values in feedback_facts(split.live, where=_conditions(user, filters)):
+        _add(found, index_of(day), values)
+    return [
+        SatisfactionRow(period.first, *(int(v) for v in found.get(k, (0,) * len(RATING_FACTS))))
+        for k, period in enumerate(buckets)
+    ]
 
 
 @dataclass(frozen=True)
@@ -1092,8 +1180,6 @@ class FollowUpRow:
 def follow_ups(user: User, filters: DashboardFilter, *, split: Split | None = None):
     """Per office, then in total: follow-ups open now, opened and closed in the period, and how
     long those closed took."""
-    from ..models import FollowUp
-
     start, end = _range(filters)
     statement = (
         sa.select(

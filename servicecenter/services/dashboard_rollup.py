@@ -25,8 +25,10 @@ from ..models import (
     DashboardDailyBrand,
     DashboardDailyLine,
     DashboardDay,
+    DashboardMonth,
     DashboardStaleDay,
     DashboardStatusDay,
+    Feedback,
     OrderStatusChange,
     Payment,
     RepairOrder,
@@ -45,8 +47,9 @@ def roll_up(day: date, *, now: datetime) -> None:
     adds after that survives, so the day is read live again rather than wrongly.
     """
     db.session.execute(sa.delete(DashboardStaleDay).where(DashboardStaleDay.day == day))
+    _forget_month(day.replace(day=1))  # summed again once all its days are rolled
     for rollup in ROLLUPS:
-        db.session.execute(sa.delete(rollup).where(rollup.day == day))
+        db.session.execute(sa.delete(rollup).where(rollup.monthly.is_(False), rollup.day == day))
     db.session.execute(sa.delete(DashboardDay).where(DashboardDay.day == day))
     days = q.periods(day, day)
     dims = q.DIMENSIONS
@@ -64,6 +67,7 @@ def roll_up(day: date, *, now: datetime) -> None:
     facts(q.collected_facts(days, group=dims), "collected", "collected_seconds")
     facts(q.money_facts(days, group=dims), "paid", "refunded")
     facts(q.warranty_facts(days, group=dims), "warranty_orders", "warranty_labour")
+    facts(q.feedback_facts(days, group=dims), *q.RATING_FACTS)
     _insert(DashboardDaily, day, ((key, row) for key, row in daily.items()))
     _insert(
         DashboardDailyBrand,
@@ -152,14 +156,74 @@ def days_to_roll(now: datetime) -> list[date]:
 
 
 def roll_up_missing(now: datetime, *, limit: int | None = None, after_step=None) -> list[date]:
-    """Roll up every complete past day not rolled yet (at most `limit`, oldest first); returns
-    the days rolled. `after_step` (a CLI's commit) is called every STEP_DAYS days."""
+    """Roll up every complete past day not rolled yet (at most `limit`, oldest first), then
+    the months they completed; returns the days rolled. `after_step` (a CLI's commit) is called
+    every STEP_DAYS days."""
     days = days_to_roll(now)[:limit]
     for n, day in enumerate(days, start=1):
         roll_up(day, now=now)
         if after_step is not None and n % STEP_DAYS == 0:
             after_step()
+    roll_up_months(now)
     return days
+
+
+def roll_up_from(first: date, now: datetime, *, after_step=None) -> list[date]:
+    """Roll up again every day from `first` to yesterday (after the past was rewritten), then
+    the months; returns the days rolled."""
+    day, yesterday, days = first, local_date(now) - timedelta(days=1), []
+    while day <= yesterday:
+        roll_up(day, now=now)
+        days.append(day)
+        if after_step is not None and len(days) % STEP_DAYS == 0:
+            after_step()
+        day += timedelta(days=1)
+    roll_up_months(now)
+    return days
+
+
+def months_to_roll() -> list[date]:
+    """The first days of the months whose days are all rolled and current, not summed yet."""
+    rolled = set(db.session.scalars(sa.select(DashboardDay.day)))
+    rolled -= set(db.session.scalars(sa.select(DashboardStaleDay.day)))
+    summed = set(db.session.scalars(sa.select(DashboardMonth.month)))
+    firsts = {day.replace(day=1) for day in rolled} - summed
+    return sorted(first for first in firsts if rolled.issuperset(q.month_days(first)))
+
+
+def roll_up_months(now: datetime) -> list[date]:
+    """Sum each month whose days are all rolled (and not yet summed) into month rows, by the
+    database from the day rows: the same dimensions and keys, the measures added up."""
+    months = months_to_roll()
+    for first in months:
+        _forget_month(first)
+        last = q.month_days(first)[-1]
+        for rollup in ROLLUPS:
+            keys = [
+                column.name
+                for column in rollup.__table__.columns
+                if column.name not in ("id", "day", "monthly", *rollup.MEASURES)
+            ]
+            sums = [sa.func.sum(getattr(rollup, name)) for name in rollup.MEASURES]
+            grouped = [getattr(rollup, name) for name in keys]
+            select = (
+                sa.select(sa.literal(first, sa.Date), sa.true(), *grouped, *sums)
+                .where(rollup.monthly.is_(False), rollup.day >= first, rollup.day <= last)
+                .group_by(*grouped)
+            )
+            db.session.execute(
+                sa.insert(rollup).from_select(["day", "monthly", *keys, *rollup.MEASURES], select)
+            )
+        db.session.add(DashboardMonth(month=first, rolled_at=now))
+    db.session.flush()
+    return months
+
+
+def _forget_month(first: date) -> None:
+    """Delete a month's rows and its marker (its days stay)."""
+    db.session.execute(sa.delete(DashboardMonth).where(DashboardMonth.month == first))
+    for rollup in ROLLUPS:
+        db.session.execute(sa.delete(rollup).where(rollup.monthly.is_(True), rollup.day == first))
 
 
 def forget_order(order: RepairOrder, *, now: datetime) -> None:
@@ -170,6 +234,9 @@ def forget_order(order: RepairOrder, *, now: datetime) -> None:
         sa.select(OrderStatusChange.created_at).where(OrderStatusChange.order_id == order.id)
     )
     moments += db.session.scalars(sa.select(Payment.created_at).where(Payment.order_id == order.id))
+    moments += db.session.scalars(
+        sa.select(Feedback.created_at).where(Feedback.order_id == order.id)
+    )
     days = {local_date(moment) for moment in moments if moment is not None}
     rolled = set(db.session.scalars(sa.select(DashboardDay.day).where(DashboardDay.day.in_(days))))
     for day in sorted(rolled):

@@ -1,6 +1,6 @@
-"""The dashboard's daily rollup: every panel it feeds gives the live query's figures, for
-orders spread over several days (a local midnight in UTC's evening included), after an order
-is filed elsewhere, and through the nightly job run twice."""
+"""The dashboard's daily rollup and its month rows: every panel it feeds gives the live query's
+figures, for orders spread over several days (a local midnight in UTC's evening included) or
+months, after an order is filed elsewhere, and through the nightly job run twice."""
 
 from __future__ import annotations
 
@@ -12,9 +12,18 @@ import sqlalchemy as sa
 
 from servicecenter import jobs
 from servicecenter.domain.enums import DeviceCategory, OrderKind, OrderStatus
-from servicecenter.models import DashboardDaily, DashboardDay, DashboardStaleDay, Payment
+from servicecenter.domain.feedback import Scores
+from servicecenter.models import (
+    DashboardDaily,
+    DashboardDailyBrand,
+    DashboardDay,
+    DashboardMonth,
+    DashboardStaleDay,
+    Feedback,
+    Payment,
+)
 from servicecenter.queries import dashboard as q
-from servicecenter.services import dashboard_rollup, orders
+from servicecenter.services import dashboard_rollup, feedback, orders
 
 S = OrderStatus
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -29,19 +38,25 @@ PANELS = (
     q.revenue,
     q.categories,
     q.frequent_repairs,
+    q.satisfaction,
 )
 
 
 @pytest.fixture
 def spread(make, db):
     """Orders received over two weeks at random hours (22:00-23:59 UTC is the next local day),
-    walked on over the following days to random statuses, in both offices and workshops."""
+    walked on over the following days to random statuses, in both offices and workshops; a
+    collected one rated now and then."""
+    return spread_orders(make, db, start=START, days=12, count=24)
+
+
+def spread_orders(make, db, *, start: datetime, days: int, count: int):
     rng = random.Random(7)
     net = make.net
     made = []
-    for n in range(24):
+    for n in range(count):
         hour = rng.choice((0, 5, 9, 14, 21, 22, 23))
-        received = START + timedelta(days=rng.randrange(12), hours=hour - 6, minutes=n)
+        received = start + timedelta(days=rng.randrange(days), hours=hour - 6, minutes=n)
         workshop = rng.choice((net.in_office, net.remote))
         office = (
             net.office_a if workshop is net.in_office else rng.choice((net.office_a, net.office_b))
@@ -67,6 +82,10 @@ def spread(make, db):
         ):
             at += timedelta(hours=rng.randrange(5, 40))
             make.advance(order, target, now=min(at, NOW - timedelta(hours=1)))
+        if order.status is S.COLLECTED and n % 3:  # (no draw from rng: the orders stay)
+            scores = Scores(csat=2 if n % 2 else 5, nps=n % 11, effort=1 + n % 5)
+            rated = min(at + timedelta(hours=1 + n % 29), NOW - timedelta(minutes=30))
+            feedback.submit(order.tracking_token, scores, ip="", user_agent="", now=rated)
         made.append(order)
     original = next(o for o in made if o.status is S.COLLECTED)
     make.order(
@@ -102,9 +121,9 @@ def filters_to_try(net):
     ]
 
 
-def assert_rollup_equals_live(net):
-    for user in viewers(net):
-        for filters in filters_to_try(net):
+def assert_rollup_equals_live(net, filters_list=None, users=None):
+    for user in users or viewers(net):
+        for filters in filters_list or filters_to_try(net):
             assert figures(user, q.scoped(user, filters), live=False) == figures(
                 user, q.scoped(user, filters), live=True
             ), (user.username, filters)
@@ -124,6 +143,8 @@ def test_each_rolled_up_panel_equals_the_live_query(spread, make, db):
     assert sum(row.received for row in flow) == 25  # the figures are about something
     assert any(row.collected for row in flow) and any(row.completed for row in flow)
     assert any(row.paid for row in q.revenue(make.net.admin, MARCH, split=split))
+    rated = sum(row.responses for row in q.satisfaction(make.net.admin, MARCH, split=split))
+    assert rated == db.session.scalar(sa.select(sa.func.count(Feedback.id))) > 0
     assert_rollup_equals_live(make.net)
 
 
@@ -239,3 +260,85 @@ def test_snapshot_panels_read_only_open_orders_by_index(make, db):
             "USING COVERING INDEX ix_repair_orders_status" in plan
         ), plan
         assert "SCAN repair_orders" not in plan.replace("USING", "|"), plan
+
+
+# --- month rows --------------------------------------------------------------------------------
+
+WINTER = datetime(2026, 1, 20, 6, 0, tzinfo=UTC)
+YEAR = q.DashboardFilter(start=date(2025, 3, 21), end=date(2026, 3, 20))  # by month
+
+
+def months_to_try(net):
+    return [
+        YEAR,
+        q.DashboardFilter(start=YEAR.start, end=YEAR.end, category=DeviceCategory.PHONE),
+        q.DashboardFilter(start=date(2026, 1, 1), end=date(2026, 3, 20)),  # by week
+        q.DashboardFilter(start=date(2026, 2, 2), end=date(2026, 3, 20)),  # February cut
+    ]
+
+
+def assert_months_equal_live(net):
+    """A year read by months equals it read live (the admin, and a workshop's scope)."""
+    assert_rollup_equals_live(net, months_to_try(net), users=[net.admin, net.manager])
+
+
+def month_rows(db):
+    columns = ("day", "office_id", "workshop_id", "technician_id", "category", "held")
+    statement = sa.select(
+        *(getattr(DashboardDaily, name) for name in (*columns, *DashboardDaily.MEASURES))
+    ).where(DashboardDaily.monthly.is_(True))
+    return sorted((tuple(row) for row in db.session.execute(statement)), key=repr)
+
+
+@pytest.fixture
+def winter(make, db):
+    """Orders from 20 January to mid-March: February is a whole month of rolled days."""
+    return spread_orders(make, db, start=WINTER, days=50, count=40)
+
+
+def test_a_whole_month_is_read_from_its_month_rows_with_the_same_figures(winter, make, db):
+    dashboard_rollup.roll_up_missing(NOW)
+    db.session.commit()
+    # January began before the first order (its first days have nothing to roll), March is
+    # not over: February alone is summed
+    assert db.session.scalars(sa.select(DashboardMonth.month)).all() == [date(2026, 2, 1)]
+    month_rows = sa.select(sa.func.count()).where(DashboardDaily.monthly.is_(True))
+    assert db.session.scalar(month_rows) > 0
+    assert q.split_days(YEAR).months == (date(2026, 2, 1),)
+    assert q.split_days(months_to_try(make.net)[-1]).months == ()  # the filter cuts it
+    assert sum(r.orders for r in q.categories(make.net.admin, YEAR)[0]) == 41
+    assert_months_equal_live(make.net)
+    # and the month rows are what a year reads: doubled, they double February
+    february = q.DashboardFilter(start=date(2026, 2, 1), end=date(2026, 2, 28))
+    in_february = sum(r.orders for r in q.categories(make.net.admin, february)[0])
+    db.session.execute(
+        sa.update(DashboardDailyBrand)
+        .where(DashboardDailyBrand.monthly.is_(True))
+        .values(received=DashboardDailyBrand.received * 2)
+    )
+    assert sum(r.orders for r in q.categories(make.net.admin, YEAR)[0]) == 41 + in_february > 41
+
+
+def test_a_stale_day_keeps_its_month_on_day_rows_until_both_are_rolled_again(winter, make, db):
+    dashboard_rollup.roll_up_missing(NOW)
+    db.session.commit()
+    waiting = next(
+        o
+        for o in winter
+        if o.status is S.RECEIVED
+        and not o.workshop.is_inside(o.office_id)
+        and date(2026, 2, 1) <= q.local_date(o.received_at) <= date(2026, 2, 28)
+    )
+    orders.reroute(waiting, make.net.other, actor=make.desk_of(waiting))
+    db.session.commit()
+    assert q.split_days(YEAR).months == ()
+    assert_months_equal_live(make.net)
+    jobs.run(jobs.get("dashboard-rollup"), now=NOW)
+    assert q.split_days(YEAR).months == (date(2026, 2, 1),)
+    assert_months_equal_live(make.net)
+    # rolling a day of it again forgets the month; summing it again gives the same rows
+    before = month_rows(db)
+    dashboard_rollup.roll_up(date(2026, 2, 10), now=NOW)
+    assert q.split_days(YEAR).months == () and month_rows(db) == []
+    assert dashboard_rollup.roll_up_months(NOW) == [date(2026, 2, 1)]
+    assert month_rows(db) == before
