@@ -495,7 +495,9 @@ class _Walker:
             price = rng.randrange(15, 250) * 100 * 100
             if target is S.AWAITING_APPROVAL:
                 price = (order.approval_limit or 0) + rng.randrange(10, 100) * 100 * 100
-        orders.record_work(order, actor=tech, diagnosis=diagnosis, work_done="", price=price)
+        orders.record_work(order, actor=tech, diagnosis=diagnosis, work_done="", price=None)
+        if price is not None:  # quoted as a line, so the dashboard's repairs name the work
+            order_lines.add_service(order, work, 1, price, actor=tech)
         back = S.READY if workshop.is_inside(order.office_id) else S.TO_OFFICE
         if target in (S.TO_OFFICE, S.READY, S.COLLECTED) and rng.random() < 0.15:
             yield back, tech, "Ремонт нецелесообразен: стоимость выше цены устройства"
