@@ -1,0 +1,27 @@
+"""Gunicorn settings for servicecenter: `gunicorn -c deploy/gunicorn.conf.py wsgi:app`.
+
+Every value can be changed from the environment, so one file serves every host. The workers do
+not share memory: the rate limits live in Redis (RATELIMIT_STORAGE_URI) and the job scheduler is
+a process of its own (`flask --app wsgi jobs run`), never started by a worker.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Pages are short database round trips and PDF rendering is CPU: sync workers, about two per core.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5  # nginx keeps upstream connections open (see deploy/nginx-site.conf)
+# A worker is replaced now and then, so a slow leak in a library cannot grow for weeks.
+max_requests = 5000
+max_requests_jitter = 500
+# No preload: each worker opens its own database connections after the fork.
+preload_app = False
+# nginx on the same host is the only client; it sets X-Forwarded-For (TRUSTED_PROXIES=1).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
