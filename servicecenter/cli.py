@@ -1,5 +1,5 @@
-"""Command-line tasks: demo data, staff accounts, stock reconciliation, the jobs, backups and
-restore. Each command commits once at its end."""
+"""Command-line tasks: demo data (small, or generated at volume), staff accounts, stock
+reconciliation, the jobs, backups and restore. Each command commits once at its end."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .models._types import utcnow
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(demo_data)
     app.cli.add_command(create_user)
     app.cli.add_command(build_fonts)
     app.cli.add_command(reconcile_stock)
@@ -60,6 +61,41 @@ def seed_demo(if_empty: bool, today) -> None:
     for login, user in network.staff.items():
         place = user.office.name if user.office else user.workshop.name if user.workshop else "—"
         click.echo(f"  {login:<11} {user.role.value:<13} {place}")
+
+
+@click.command("demo-data")
+@click.option("--orders", type=click.IntRange(1, 20_000_000), default=10_000, show_default=True)
+@click.option(
+    "--days", type=click.IntRange(7, 3650), default=730, show_default=True, help="Period covered."
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Same seed, same data.")
+@click.option("--no-rollup", is_flag=True, help="Leave the dashboard's rollup to its job.")
+@with_appcontext
+def demo_data(orders: int, days: int, seed: int, no_rollup: bool) -> None:
+    """Fill an empty database with the demo network and ORDERS generated orders (benchmarks,
+    trying the app at scale): customers, devices, history, payments, stock, handovers, ratings."""
+    from . import demo, demo_volume
+
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        raise click.ClickException("Demo data is refused in the production configuration.")
+    with write_transaction():
+        if db.session.execute(sa.select(sa.func.count()).select_from(Office)).scalar_one():
+            raise click.ClickException(
+                "The database is not empty; demo data goes into an empty one."
+            )
+        summary = demo_volume.generate(
+            orders,
+            now=utcnow(),
+            days=days,
+            seed=seed,
+            roll_up=not no_rollup,
+            progress=lambda text: click.echo(f"  … {text}"),
+        )
+    click.echo(
+        f"{summary.orders:,} orders ({summary.rows:,} rows) in {summary.seconds} s;"
+        f" dashboard days rolled up: {summary.rolled_days}."
+        f" Users as in the small demo, password '{demo.DEMO_PASSWORD}'."
+    )
 
 
 @click.command("create-user")
