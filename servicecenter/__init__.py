@@ -42,10 +42,11 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     errors.register(app)
     templating.register(app)
 
-    from . import cli, heartbeat
+    from . import cli, heartbeat, sql_count
 
     cli.register(app)
     heartbeat.register(app)
+    sql_count.init_app(app)
     return app
 
 

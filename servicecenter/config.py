@@ -91,6 +91,8 @@ class Base:
     HEARTBEAT_DIR: str | None = None
     HEARTBEAT_SECONDS = 30
     RESTORE_QUIET_SECONDS = 120
+    # Report each request's SQL statement count in a response header (the benchmarks only).
+    SQL_COUNT_HEADER = False
     # Job runs older than this many days are deleted when the job runs again.
     JOB_RUNS_KEEP_DAYS = 30
 

@@ -16,7 +16,7 @@ from .helpers import database_snapshot, order_numbers
 
 S = OrderStatus
 
-# Pages anyone may open: the customer's status page, its JSON, the health check, the login page
+# Pages anyone may open: the customer's status page, its JSON, the health checks, the login page
 # and the language switch (also used by customers); from the signed link, the customer's answer
 # to a quote and their ratings.
 PUBLIC_ENDPOINTS = {
@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = {
     "status.feedback",
     "api.status",
     "main.healthz",
+    "main.livez",
     "auth.login",
     "main.set_language",
 }
@@ -36,6 +37,7 @@ PUBLIC_PATHS = {
     "/s/<token>/feedback",
     "/api/v1/status",
     "/healthz",
+    "/livez",
     "/login",
     "/language",
 }

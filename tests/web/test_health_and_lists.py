@@ -28,6 +28,23 @@ def test_healthz(client, db):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
+def test_livez_answers_without_the_database(client, db, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the liveness check must not touch the database")
+
+    monkeypatch.setattr(db.session, "execute", refuse)
+    response = client.get("/livez")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+
+
+def test_the_sql_count_header_is_for_benchmarks_only(make_app, client, make, login_as):
+    login_as(make.net.admin)
+    assert "X-SQL-Queries" not in client.get("/orders").headers
+    counted = make_app(SQL_COUNT_HEADER=True).test_client()
+    assert counted.get("/livez").headers["X-SQL-Queries"] == "0"
+    assert int(counted.get("/healthz").headers["X-SQL-Queries"]) == 1
+
+
 def test_healthz_says_when_the_database_is_down(client, db, monkeypatch):
     def refuse(*args, **kwargs):
         raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
