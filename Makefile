@@ -1,6 +1,7 @@
 # make run   — install, migrate, load demo data (first time), serve http://127.0.0.1:5000 with
 #              the job scheduler beside it
-# make test  — install, then the whole test suite on SQLite (browser tests need Debian's chromium)
+# make test  — install, then the whole test suite on SQLite (browser tests need Debian's chromium,
+#              the benchmark's smoke run Debian's wrk)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-pg install install-dev translations translations-extract translations-update \
-	browser lint bench fonts db-upgrade seed clean
+	tools lint bench fonts db-upgrade seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,26 +62,32 @@ run: seed
 	trap 'exit 130' INT TERM; \
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The browser tests drive the Chromium of Debian's package; install it when we can (root).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# The browser tests drive the Chromium of Debian's package, the load benchmark (and its smoke run
+# in the suite) Debian's wrk; install them when we can (root).
+tools:
+	@missing=""; for tool in chromium wrk; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || echo "Could not install chromium: browser tests will be skipped."; \
-	  else echo "chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	    || echo "Could not install$$missing: the tests that need them will be skipped."; \
+	  else echo "Missing$$missing: the tests that need them are skipped (apt-get install$$missing)."; fi; fi
 
-test: install-dev translations fonts browser
+test: install-dev translations fonts tools
 	$(BIN)/pytest
 
-test-pg: install-dev translations fonts browser
+test-pg: install-dev translations fonts tools
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 # Benchmarks measure speed (tests never time things). Results land in instance/bench/.
-bench: install-dev translations fonts
-	$(BIN)/python -m tests.bench.documents
-	$(BIN)/python -m tests.bench.stock
-	$(BIN)/python -m tests.bench.partners
-	$(BIN)/python -m tests.bench.dashboard
+# BENCH_DATABASE_URL=postgresql+psycopg://… runs the load benchmark on PostgreSQL too.
+# Each benchmark runs even when one before it missed a target (each prints PASS or FAIL).
+bench: install-dev translations fonts tools
+	-$(BIN)/python -m tests.bench.load
+	-@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python -m tests.bench.load --database-url "$$BENCH_DATABASE_URL"; fi
+	-$(BIN)/python -m tests.bench.documents
+	-$(BIN)/python -m tests.bench.stock
+	-$(BIN)/python -m tests.bench.partners
+	-$(BIN)/python -m tests.bench.dashboard
 
 lint: install-dev
 	$(BIN)/ruff check servicecenter tests

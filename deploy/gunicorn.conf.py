@@ -22,6 +22,6 @@ max_requests_jitter = 500
 preload_app = False
 # nginx on the same host is the only client; it sets X-Forwarded-For (TRUSTED_PROXIES=1).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+accesslog = os.environ.get("ACCESS_LOG", "-") or None  # "" turns it off (the benchmarks)
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
