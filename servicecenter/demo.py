@@ -677,11 +677,9 @@ def _send_back(network: Network, now: datetime) -> None:
         handovers.send_at_once(Direction.TO_OFFICE, going, actor=sender, now=moment)
 
 
-def _catalogue(network: Network, rng: random.Random) -> None:
-    """The parts catalogue, a first delivery at every workshop and the Moscow office, and a few
-    minimum levels, some of them not met (the low-stock list has something to show)."""
-    admin = network.staff["admin"]
-    parts = [
+def create_parts(admin: User, *, serial_tracked: bool = True) -> list[Part]:
+    """The parts catalogue of PARTS (`serial_tracked=False`: none asks for serial numbers)."""
+    return [
         catalogue.create_part(
             PartData(
                 sku=sku,
@@ -690,12 +688,19 @@ def _catalogue(network: Network, rng: random.Random) -> None:
                 unit_cost=cost * 100,
                 sale_price=price * 100,
                 warranty_months=months,
-                serial_tracked=serial_tracked,
+                serial_tracked=tracked and serial_tracked,
             ),
             actor=admin,
         )
-        for sku, name, compatible, cost, price, months, serial_tracked in PARTS
+        for sku, name, compatible, cost, price, months, tracked in PARTS
     ]
+
+
+def _catalogue(network: Network, rng: random.Random) -> None:
+    """The parts catalogue, a first delivery at every workshop and the Moscow office, and a few
+    minimum levels, some of them not met (the low-stock list has something to show)."""
+    admin = network.staff["admin"]
+    parts = create_parts(admin)
     places = [stock.location_for(workshop=workshop) for workshop in network.workshops]
     places.append(stock.location_for(office=network.offices[0]))
     for number, place in enumerate(places, start=1):

@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from . import demo
-from .domain.catalogue import PartData
 from .domain.enums import (
     CustomerKind,
     DeviceCategory,
@@ -67,7 +66,7 @@ from .models import (
     StockMovement,
 )
 from .models._types import UTCDateTime
-from .services import catalogue, dashboard_rollup
+from .services import dashboard_rollup
 from .services.clock import local_date, local_zone
 
 S = OrderStatus
@@ -180,7 +179,8 @@ def generate(
     started = datetime.now(UTC)
     rng = random.Random(seed)
     network = demo.build_network(local_date(now))
-    parts = _parts(network)
+    # not serial-tracked here: the generated repairs record no serial numbers
+    parts = demo.create_parts(network.staff["admin"], serial_tracked=False)
     db.session.commit()
     run = _Run(now=now, rng=rng)
     for model in TABLES:
@@ -223,25 +223,6 @@ def generate(
 
 
 # --- the network --------------------------------------------------------------------------
-
-
-def _parts(network) -> list[Part]:
-    admin = network.staff["admin"]
-    return [
-        catalogue.create_part(
-            PartData(
-                sku=sku,
-                name=name,
-                compatible=compatible,
-                unit_cost=cost * 100,
-                sale_price=price * 100,
-                warranty_months=months,
-                serial_tracked=False,
-            ),
-            actor=admin,
-        )
-        for sku, name, compatible, cost, price, months, _serial in demo.PARTS
-    ]
 
 
 def _places(network) -> tuple[list[_Place], list[_Place]]:
@@ -580,31 +561,62 @@ def _lines(run, order_id, workshop, at, service, labour, part) -> None:
         if moment is None:
             continue
         consuming = kind_of is MovementKind.CONSUME
-        run.add(
-            StockMovement,
-            id=run.next_id("stock_movements"),
-            created_at=moment,
-            kind=kind_of,
-            part_id=part.id,
-            location_id=workshop.location_id,
-            quantity=1,
-            on_hand_change=-1 if consuming else 0,
-            reserved_change=-1 if consuming else 1,
-            in_transit_change=0,
-            unit_cost=None,
-            actor_id=actor,
+        _movement(
+            run,
+            moment,
+            kind_of,
+            part.id,
+            workshop.location_id,
+            1,
+            on_hand=-1 if consuming else 0,
+            reserved=-1 if consuming else 1,
+            actor=actor,
             order_id=order_id,
-            order_line_id=line_id,
-            transfer_id=None,
-            reverses_id=None,
-            supplier_document="",
-            note="",
-            serials="",
+            line_id=line_id,
         )
     if consumed:
         totals[0] += 1
     elif reserved:
         totals[1] += 1
+
+
+def _movement(
+    run: _Run,
+    moment: datetime,
+    kind: MovementKind,
+    part_id: int,
+    location_id: int,
+    quantity: int,
+    *,
+    on_hand: int = 0,
+    reserved: int = 0,
+    actor: int | None = None,
+    order_id: int | None = None,
+    line_id: int | None = None,
+    document: str = "",
+) -> None:
+    """A row of the stock ledger, as services.stock records one."""
+    run.add(
+        StockMovement,
+        id=run.next_id("stock_movements"),
+        created_at=moment,
+        kind=kind,
+        part_id=part_id,
+        location_id=location_id,
+        quantity=quantity,
+        on_hand_change=on_hand,
+        reserved_change=reserved,
+        in_transit_change=0,
+        unit_cost=None,
+        actor_id=actor,
+        order_id=order_id,
+        order_line_id=line_id,
+        transfer_id=None,
+        reverses_id=None,
+        supplier_document=document,
+        note="",
+        serials="",
+    )
 
 
 def _payments(run, order_id, desk, received, at, prepaid, paid, outcome, price, fee) -> None:
@@ -797,26 +809,15 @@ def _stock(run: _Run, parts: list[Part], first: datetime) -> None:
         spare = run.rng.randrange(2, 15)
         received = consumed + reserved + spare
         delivered = min(run.first_use[(location_id, part_id)], first) - timedelta(days=1)
-        run.add(
-            StockMovement,
-            id=run.next_id("stock_movements"),
-            created_at=delivered,
-            kind=MovementKind.RECEIPT,
-            part_id=part_id,
-            location_id=location_id,
-            quantity=received,
-            on_hand_change=received,
-            reserved_change=0,
-            in_transit_change=0,
-            unit_cost=None,
-            actor_id=None,
-            order_id=None,
-            order_line_id=None,
-            transfer_id=None,
-            reverses_id=None,
-            supplier_document="УПД (demo-data)",
-            note="",
-            serials="",
+        _movement(
+            run,
+            delivered,
+            MovementKind.RECEIPT,
+            part_id,
+            location_id,
+            received,
+            on_hand=received,
+            document="УПД (demo-data)",
         )
         db.session.execute(
             sa.insert(StockLevel.__table__).values(

@@ -243,6 +243,11 @@ def custody_facts(order_id: int) -> tuple[Place | None, bool]:
         .where(HandoverItem.order_id == order_id)
         .order_by(HandoverItem.id)  # an order is packed again only once its last item closed
     ).all()
+    return _custody_facts(rows)
+
+
+def _custody_facts(rows) -> tuple[Place | None, bool]:
+    """From the order's items, oldest first, as (state, direction, status, open order id)."""
     moved = [(state, direction) for state, direction, status, _ in rows if status in MOVED]
     place = place_after(*moved[-1]) if moved else None
     return place, any(open_id is not None for *_, open_id in rows)
@@ -252,11 +257,13 @@ def custody_facts(order_id: int) -> tuple[Place | None, bool]:
 class Custody:
     trail: list[Step]  # oldest first: the last step is where the device is now
     open_handover: Handover | None  # the draft or handover on its way that holds it
+    facts: tuple[Place | None, bool]  # custody_facts of the same rows (the workflow's guards)
 
 
 def custody_of(order: RepairOrder) -> Custody:
     """The device's custody trail for the order page: intake office, each handover leg, the
-    customer once collected; one query. Expects the order's history loaded
+    customer once collected, and the custody facts the guards read; one query. Expects the
+    order's history loaded
     (queries.orders.get_order_for)."""
     rows = db.session.execute(
         sa.select(HandoverItem, Handover)
@@ -298,7 +305,13 @@ def custody_of(order: RepairOrder) -> Custody:
         collected_by=collected.actor.name if collected and collected.actor else None,
     )
     holder = next((handover for item, handover in rows if item.open_order_id is not None), None)
-    return Custody(trail, holder)
+    facts = _custody_facts(
+        [
+            (item.state, handover.direction, handover.status, item.open_order_id)
+            for item, handover in rows
+        ]
+    )
+    return Custody(trail, holder, facts)
 
 
 def open_handover_of(order_id: int) -> Handover | None:

@@ -57,7 +57,8 @@ def paid_total(order_id: int) -> int:
 
 
 def payment_totals(order_id: int) -> tuple[int, int]:
-    """Money received on an order (refunds deducted) and the part of it taken as prepayment."""
+    """Money received on an order (refunds deducted) and the part of it taken as prepayment
+    (`totals_of` for payments loaded already)."""
     signed = sa.case((Payment.kind == PaymentKind.REFUND, -Payment.amount), else_=Payment.amount)
     prepaid = sa.case((Payment.kind == PaymentKind.PREPAYMENT, Payment.amount), else_=0)
     total, prepayments = db.session.execute(
@@ -66,6 +67,13 @@ def payment_totals(order_id: int) -> tuple[int, int]:
         ).where(Payment.order_id == order_id)
     ).one()
     return int(total), int(prepayments)
+
+
+def totals_of(payments) -> tuple[int, int]:
+    """`payment_totals` of an order's payments in hand (the order page loads them anyway)."""
+    total = sum(payment.signed_amount for payment in payments)
+    prepaid = sum(p.amount for p in payments if p.kind is PaymentKind.PREPAYMENT)
+    return total, prepaid
 
 
 @dataclass(frozen=True)

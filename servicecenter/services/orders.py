@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import OrderStatusChange, Payment, RepairOrder, User, Workshop, WorkshopRefusal
 from ..models._types import utcnow
 from ..queries.handovers import custody_facts
-from ..queries.orders import paid_total, payment_totals
+from ..queries.orders import paid_total, payment_totals, totals_of
 
 # services.handovers imports this module too (it sends devices through change_status); a refusal
 # here closes the device's handover item there.
@@ -31,12 +31,14 @@ WORK_EDITABLE = (
 )
 
 
-def order_facts(order: RepairOrder, *, lines=None) -> workflow.OrderFacts:
-    """The order as the workflow guards see it (reads the payments total, and the lines unless
-    the caller has them already)."""
+def order_facts(
+    order: RepairOrder, *, lines=None, payments=None, custody=None
+) -> workflow.OrderFacts:
+    """The order as the workflow guards see it: reads its lines, payments and handovers, but
+    those the caller has in hand already (the order page: lines, payments, custody facts)."""
     pending_parts, missing_serials = order_lines.counts(order, lines)
-    paid, prepaid = payment_totals(order.id)
-    place, in_handover = custody_facts(order.id)
+    paid, prepaid = payment_totals(order.id) if payments is None else totals_of(payments)
+    place, in_handover = custody_facts(order.id) if custody is None else custody
     return workflow.OrderFacts(
         status=order.status,
         kind=order.kind,

@@ -86,8 +86,12 @@ def _render_detail(
     route_form=None,
     code=200,
 ):
-    lines = order_lines.lines_of(order)  # read once: the guards and the lines card share them
-    facts = order_service.order_facts(order, lines=lines)
+    # read once: the guards share the lines, payments and handovers the page's cards show
+    lines = order_lines.lines_of(order)
+    custody = handover_queries.custody_of(order)
+    facts = order_service.order_facts(
+        order, lines=lines, payments=order.payments, custody=custody.facts
+    )
     paid = order.amount_charged - facts.balance_due
     deadline = legal_deadline(order.kind, order.received_at.astimezone(local_zone()).date())
     options = workflow.options(facts, current_user.role)
@@ -113,7 +117,7 @@ def _render_detail(
         else None,
         payment_form=(payment_form or _new_payment_form(order, facts)) if may_pay else None,
         **_routing_context(order, accept_form, route_form),
-        custody=handover_queries.custody_of(order),
+        custody=custody,
         printable=printable_kinds(order),
         issued=document_service.list_documents(order),
         **_lines_context(order, lines, part_form, service_form, line_form, serials_form),
@@ -127,7 +131,10 @@ def _render_detail(
 def _messages_context(order) -> dict:
     """The messages to the customer and the reminders recorded; the notice before disposal
     apart, for the page's top while the device still waits."""
-    reminders = reminder_queries.list_for_order(order.id)
+    # Reminders begin once the device is ready, and a ready order only moves on to collected:
+    # an order not there yet has none to ask for.
+    waited = order.status in (OrderStatus.READY, OrderStatus.COLLECTED)
+    reminders = reminder_queries.list_for_order(order.id) if waited else []
     notice = reminder_queries.disposal_notice(reminders)
     return dict(
         messages=notification_queries.list_for_order(order.id),
