@@ -120,6 +120,9 @@ def _quote(order: RepairOrder) -> PublicQuote | None:
 
 
 def _answer(order: RepairOrder) -> PublicAnswer | None:
+    # Only an order that was asked for approval can have an answer (its history is loaded).
+    if not any(change.to_status is OrderStatus.AWAITING_APPROVAL for change in order.history):
+        return None
     row = db.session.execute(
         sa.select(QuoteDecision.decision, QuoteDecision.amount, QuoteDecision.decided_at)
         .where(QuoteDecision.order_id == order.id)
