@@ -17,9 +17,10 @@ from ..domain.contracts import Terms, routing_refusal
 from ..domain.enums import DeviceCategory, WorkshopKind
 from ..extensions import db
 from ..models import RepairOrder, Workshop
+from . import dashboard
 from .network import current_contracts
 
-# The on-time record looks this far back.
+# The on-time record looks this far back (local days, today included).
 RECORD_DAYS = 180
 
 
@@ -55,7 +56,8 @@ class Suggestion:
 def suggest(
     *, office_id: int, category: DeviceCategory, brand: str, today: date, now: datetime
 ) -> list[Suggestion]:
-    """Every active workshop, best first, with what the ranking was based on. Four queries."""
+    """Every active workshop, best first, with what the ranking was based on. Six queries, all
+    bounded: the on-time record comes mostly from the dashboard's rollup."""
     workshops = list(
         db.session.execute(sa.select(Workshop).where(Workshop.active.is_(True))).scalars()
     )
@@ -67,18 +69,7 @@ def suggest(
             .group_by(RepairOrder.workshop_id)
         ).all()
     )
-    record = {
-        workshop_id: (int(ready), int(on_time or 0))
-        for workshop_id, ready, on_time in db.session.execute(
-            sa.select(
-                RepairOrder.workshop_id,
-                sa.func.count(RepairOrder.ready_on_time),
-                sa.func.sum(sa.case((RepairOrder.ready_on_time.is_(True), 1), else_=0)),
-            )
-            .where(RepairOrder.ready_at >= now - timedelta(days=RECORD_DAYS))
-            .group_by(RepairOrder.workshop_id)
-        ).all()
-    }
+    record = dashboard.ready_record(today - timedelta(days=RECORD_DAYS - 1), today)
     terms = {key: contract.terms for key, contract in current_contracts(today).items()}
     suggestions = []
     for workshop in workshops:

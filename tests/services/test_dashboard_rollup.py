@@ -21,6 +21,7 @@ from servicecenter.models import (
     DashboardStaleDay,
     Feedback,
     Payment,
+    RepairOrder,
 )
 from servicecenter.queries import dashboard as q
 from servicecenter.services import dashboard_rollup, feedback, orders
@@ -146,6 +147,26 @@ def test_each_rolled_up_panel_equals_the_live_query(spread, make, db):
     rated = sum(row.responses for row in q.satisfaction(make.net.admin, MARCH, split=split))
     assert rated == db.session.scalar(sa.select(sa.func.count(Feedback.id))) > 0
     assert_rollup_equals_live(make.net)
+
+
+def test_the_routings_on_time_record_reads_the_rollup_and_counts_as_the_orders_do(spread, make, db):
+    lo, hi = q.day_start(MARCH.start), q.day_start(MARCH.end + timedelta(days=1))
+    counted = {
+        workshop_id: (ready, kept)
+        for workshop_id, ready, kept in db.session.execute(
+            sa.select(
+                RepairOrder.workshop_id,
+                sa.func.count(),
+                sa.func.sum(sa.case((RepairOrder.ready_on_time.is_(True), 1), else_=0)),
+            )
+            .where(RepairOrder.ready_at >= lo, RepairOrder.ready_at < hi)
+            .group_by(RepairOrder.workshop_id)
+        )
+    }
+    assert counted and q.ready_record(MARCH.start, MARCH.end) == counted  # all live
+    dashboard_rollup.roll_up_missing(NOW)
+    assert q.split_days(MARCH).rolled
+    assert q.ready_record(MARCH.start, MARCH.end) == counted  # mostly rolled
 
 
 def test_a_local_day_ends_at_21_utc_in_the_rollup_too(make, db):
