@@ -421,7 +421,7 @@ def split_days(filters: DashboardFilter, *, live: bool = False) -> Split:
 
 
 def _rollup_conditions(
-    rollup, user: User, filters: DashboardFilter, split: Split, *, coarse: bool = False
+    rollup, user: User | None, filters: DashboardFilter, split: Split, *, coarse: bool = False
 ) -> list:
     """The WHERE of a rollup read: its rolled days (`coarse`: whole months from month rows,
     the other days from day rows), the user's scope, then the filter."""

@@ -8,7 +8,7 @@ may still pick another (a partner without a contract in force is shown but canno
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -54,7 +54,7 @@ class Suggestion:
 
 
 def suggest(
-    *, office_id: int, category: DeviceCategory, brand: str, today: date, now: datetime
+    *, office_id: int, category: DeviceCategory, brand: str, today: date
 ) -> list[Suggestion]:
     """Every active workshop, best first, with what the ranking was based on. Six queries, all
     bounded: the on-time record comes mostly from the dashboard's rollup."""

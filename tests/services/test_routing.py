@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -19,7 +19,6 @@ def suggest(make, category=C.PHONE, brand="Acme", office=None):
         category=category,
         brand=brand,
         today=local_date(),
-        now=datetime.now(UTC),
     )
 
 

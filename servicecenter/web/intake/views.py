@@ -15,7 +15,6 @@ from wtforms import SelectChoice
 from ...domain.enums import Role
 from ...domain.errors import DomainError
 from ...extensions import db
-from ...models._types import utcnow
 from ...queries import customers as customer_queries
 from ...queries import routing
 from ...queries.network import get_workshop
@@ -62,7 +61,6 @@ def _routes(device) -> list[routing.Suggestion]:
         category=device.category,
         brand=device.brand,
         today=local_date(),
-        now=utcnow(),
     )
 
 

@@ -18,7 +18,6 @@ from ...domain.payments import balance_due
 from ...domain.stock import LineKind, LineState
 from ...domain.warranty import days_left, legal_deadline
 from ...extensions import db
-from ...models._types import utcnow
 from ...queries import handovers as handover_queries
 from ...queries import notifications as notification_queries
 from ...queries import reminders as reminder_queries
@@ -235,7 +234,6 @@ def _routing_context(order, accept_form, route_form) -> dict:
             category=order.device.category,
             brand=order.device.brand,
             today=local_date(),
-            now=utcnow(),
         )
         last = order.history[-1] if order.history else None
         refused = last is not None and last.from_status is OrderStatus.TO_WORKSHOP
