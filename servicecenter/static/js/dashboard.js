@@ -31,6 +31,14 @@
       if (data.percent) { value.max = 100; value.ticks = { callback: function (v) { return v + " %"; } }; }
       // every category named on a bar chart; a long series of days thinned out
       var label = { stacked: data.stacked, ticks: { autoSkip: data.kind === "line", maxRotation: 0 } };
+      if (data.horizontal) {
+        // a long name beside a bar is cut short, not off at the canvas's edge (the table under
+        // the chart and the bar's tooltip have it whole)
+        label.ticks.callback = function (value) {
+          var text = String(this.getLabelForValue(value));
+          return text.length > 20 ? text.slice(0, 19) + "\u2026" : text;
+        };
+      }
       options.indexAxis = data.horizontal ? "y" : "x";
       options.scales = data.horizontal ? { x: value, y: label } : { x: label, y: value };
     }
