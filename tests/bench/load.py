@@ -91,8 +91,13 @@ def _environment(url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def ensure_data(size: int, url: str, *, days: int = 730) -> None:
-    """Build the data set of `size` orders unless it is there already."""
+def ensure_data(size: int, url: str, *, days: int = 730, fresh: bool = False) -> None:
+    """Build the data set of `size` orders unless it is there already (`fresh`: always); a
+    data set kept from an older schema is migrated first."""
+    env = _environment(url, SERVICECENTER_CONFIG="development")
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    if fresh and url.startswith("sqlite"):
+        _remove_sqlite(url)
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
@@ -102,12 +107,13 @@ def ensure_data(size: int, url: str, *, days: int = 730) -> None:
     engine.dispose()
     if found is not None and found >= size:
         print(f"reusing the data set of {size:,} orders", flush=True)
+        subprocess.run(
+            [*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         return
     if found is not None:  # a half-built one: start again
         if url.startswith("sqlite"):
-            path = url.removeprefix("sqlite:///")
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            _remove_sqlite(url)
         else:
             engine = sa.create_engine(url)
             with engine.begin() as connection:
@@ -116,13 +122,17 @@ def ensure_data(size: int, url: str, *, days: int = 730) -> None:
                 connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
             engine.dispose()
     BENCH.mkdir(parents=True, exist_ok=True)
-    env = _environment(url, SERVICECENTER_CONFIG="development")
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
     started = time.perf_counter()
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     build = [*flask, "demo-data", "--orders", str(size), "--days", str(days)]
     subprocess.run(build, cwd=ROOT, env=env, check=True)
     print(f"built {size:,} orders in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _remove_sqlite(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @dataclass
@@ -457,7 +467,7 @@ def main(argv: list[str]) -> int:
     all_results = {}
     for size in sizes:
         url = database_url(size, args.database_url)
-        ensure_data(size, url, days=60 if args.smoke else 730)
+        ensure_data(size, url, days=60 if args.smoke else 730, fresh=args.smoke)
         results = measure(size, url, duration=duration, connections=args.connections, rng=rng)
         all_results[size] = results
     largest = max(sizes)
