@@ -115,7 +115,6 @@ class _Place:
 @dataclass
 class _DeviceState:
     id: int
-    customer_id: int
     category: DeviceCategory
     brand: str
     model: str
@@ -459,7 +458,6 @@ def _customer_and_device(run: _Run, customers: list, received: datetime):
     purchase = run.day(received) - timedelta(days=rng.randrange(20, 1500))
     device = _DeviceState(
         device_id,
-        customer_id,
         category,
         brand,
         rng.choice(models),

@@ -14,6 +14,12 @@ from .extensions import db
 HEADER = "X-SQL-Queries"
 
 
+def is_query(statement: str) -> bool:
+    """Whether a statement counts: SQLite's explicit BEGIN (database.configure_engine) does
+    not, as PostgreSQL's is implicit and the same page must count the same on both."""
+    return not statement.startswith("BEGIN")
+
+
 def init_app(app: Flask) -> None:
     if not app.config.get("SQL_COUNT_HEADER"):
         return
@@ -22,8 +28,7 @@ def init_app(app: Flask) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _count(_connection, _cursor, statement: str, *_args) -> None:
-        # SQLite's explicit BEGIN (database.configure_engine) is no query: PostgreSQL's is implicit
-        if has_request_context() and not statement.startswith("BEGIN"):
+        if has_request_context() and is_query(statement):
             g.sql_queries = g.get("sql_queries", 0) + 1
 
     @app.after_request

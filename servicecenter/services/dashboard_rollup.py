@@ -159,25 +159,23 @@ def roll_up_missing(now: datetime, *, limit: int | None = None, after_step=None)
     """Roll up every complete past day not rolled yet (at most `limit`, oldest first), then
     the months they completed; returns the days rolled. `after_step` (a CLI's commit) is called
     every STEP_DAYS days."""
-    days = days_to_roll(now)[:limit]
-    for n, day in enumerate(days, start=1):
-        roll_up(day, now=now)
-        if after_step is not None and n % STEP_DAYS == 0:
-            after_step()
-    roll_up_months(now)
-    return days
+    return _roll_days(days_to_roll(now)[:limit], now, after_step)
 
 
 def roll_up_from(first: date, now: datetime, *, after_step=None) -> list[date]:
     """Roll up again every day from `first` to yesterday (after the past was rewritten), then
     the months; returns the days rolled."""
-    day, yesterday, days = first, local_date(now) - timedelta(days=1), []
-    while day <= yesterday:
+    yesterday = local_date(now) - timedelta(days=1)
+    return _roll_days(
+        [first + timedelta(days=n) for n in range((yesterday - first).days + 1)], now, after_step
+    )
+
+
+def _roll_days(days: list[date], now: datetime, after_step) -> list[date]:
+    for n, day in enumerate(days, start=1):
         roll_up(day, now=now)
-        days.append(day)
-        if after_step is not None and len(days) % STEP_DAYS == 0:
+        if after_step is not None and n % STEP_DAYS == 0:
             after_step()
-        day += timedelta(days=1)
     roll_up_months(now)
     return days
 

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from servicecenter import sql_count
 from servicecenter.domain.enums import OrderKind, OrderStatus
 from servicecenter.services.clock import local_date, local_zone
 
@@ -252,7 +253,7 @@ def counting_queries(db):
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args):
-        if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN: no query (sql_count)
+        if sql_count.is_query(statement):
             statements.append(statement)
 
     engine = db.engine
