@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from . import demo
+from .domain.customers import search_keys
 from .domain.enums import (
     CustomerKind,
     DeviceCategory,
@@ -50,6 +51,7 @@ from .domain.stock import LineKind, LineState, MovementKind
 from .extensions import db
 from .models import (
     Customer,
+    CustomerSearchKey,
     Device,
     Feedback,
     FollowUp,
@@ -75,6 +77,7 @@ RETURNING = 50_000  # a customer who comes back is one of the last this many
 # Tables in the order their foreign keys need.
 TABLES = (
     Customer,
+    CustomerSearchKey,
     Device,
     RepairOrder,
     OrderStatusChange,
@@ -86,6 +89,7 @@ TABLES = (
     Feedback,
     FollowUp,
 )
+WITH_IDS = tuple(model for model in TABLES if model is not CustomerSearchKey)
 SERVICES = [
     ("Диагностика и ремонт платы", 3500),
     ("Замена дисплейного модуля", 2500),
@@ -182,7 +186,7 @@ def generate(
     parts = demo.create_parts(network.staff["admin"], serial_tracked=False)
     db.session.commit()
     run = _Run(now=now, rng=rng)
-    for model in TABLES:
+    for model in WITH_IDS:
         run.ids[model.__tablename__] = db.session.scalar(sa.select(sa.func.max(model.id))) or 0
     offices, workshops = _places(network)
     run.desk_of = {
@@ -438,19 +442,21 @@ def _customer_and_device(run: _Run, customers: list, received: datetime):
         if company:
             name = rng.choice(demo.COMPANIES)
         email = rng.random() < 0.6
+        phone = f"+79{(100_000_000 + customer_id * 7919) % 1_000_000_000:09d}"
         run.add(
             Customer,
             id=customer_id,
             version=1,
             name=name,
-            search_name=name.casefold(),
-            phone=f"+79{(100_000_000 + customer_id * 7919) % 1_000_000_000:09d}",
+            phone=phone,
             email=f"client{customer_id}@example.com" if email else None,
             kind=CustomerKind.COMPANY if company else CustomerKind.INDIVIDUAL,
             consent_sms=rng.random() < 0.7,
             consent_email=email and rng.random() < 0.8,
             created_at=received,
         )
+        for key in search_keys(name, phone):
+            run.add(CustomerSearchKey, key=key, customer_id=customer_id)
         devices = []
         customers.append((customer_id, devices))
     category, brand, models = rng.choice(demo.DEVICES)
@@ -842,7 +848,7 @@ def _advance_sequences() -> None:
     """PostgreSQL hands out ids from a sequence, which explicit ids do not move."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for model in TABLES:
+    for model in WITH_IDS:
         table = model.__tablename__
         db.session.execute(
             sa.text(

@@ -1,6 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
-from .customer import Customer, CustomerMerge, Device
+from .customer import Customer, CustomerMerge, CustomerSearchKey, Device
 from .dashboard import (
     DashboardDaily,
     DashboardDailyBrand,
@@ -24,6 +24,7 @@ from .user import User
 __all__ = [
     "Customer",
     "CustomerMerge",
+    "CustomerSearchKey",
     "DashboardDaily",
     "DashboardDailyBrand",
     "DashboardDailyLine",

@@ -41,3 +41,12 @@ def enum_column(enum: type[StrEnum], length: int = 20) -> sa.Enum:
         length=length,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def byte_ordered(length: int) -> sa.types.TypeEngine:
+    """A string searched by its start (order numbers, serials, search keys).
+
+    PostgreSQL compares it in the "C" collation, byte by byte like SQLite: a prefix search is
+    then a range on the index, and "SN-1" < "SN1" holds whatever the server's locale is.
+    """
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")

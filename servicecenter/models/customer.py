@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.enums import CustomerKind, DeviceCategory
 from ..extensions import db
-from ._types import UTCDateTime, enum_column, utcnow
+from ._types import UTCDateTime, byte_ordered, enum_column, utcnow
 from .user import User
 
 
@@ -22,8 +22,6 @@ class Customer(db.Model):
     version: Mapped[int] = mapped_column(nullable=False, server_default="1")
     __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(sa.String(120))
-    # casefolded name: SQLite's lower() knows only ASCII, and search must find Cyrillic names
-    search_name: Mapped[str] = mapped_column(sa.String(120), index=True)
     phone: Mapped[str] = mapped_column(sa.String(16), index=True)  # +digits, see domain.contact
     email: Mapped[str | None] = mapped_column(sa.String(120))
     kind: Mapped[CustomerKind] = mapped_column(enum_column(CustomerKind))
@@ -37,6 +35,19 @@ class Customer(db.Model):
         return f"<Customer {self.id} {self.phone}>"
 
 
+class CustomerSearchKey(db.Model):
+    """One way of finding a customer: a word start of the name or a form of the phone
+    (domain.customers.search_keys). Rewritten by services.customer_keys whenever the name or
+    phone is, so a search reads one index range instead of every customer."""
+
+    __tablename__ = "customer_search_keys"
+
+    key: Mapped[str] = mapped_column(byte_ordered(130), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Device(db.Model):
     __tablename__ = "devices"
 
@@ -46,7 +57,7 @@ class Device(db.Model):
     brand: Mapped[str] = mapped_column(sa.String(60))
     model: Mapped[str] = mapped_column(sa.String(80))
     # Not unique: the same device comes back, and may change hands.
-    serial: Mapped[str] = mapped_column(sa.String(40), index=True)
+    serial: Mapped[str] = mapped_column(byte_ordered(40), index=True)
     purchase_date: Mapped[date | None]
     seller: Mapped[str | None] = mapped_column(sa.String(120))
     warranty_months: Mapped[int | None]

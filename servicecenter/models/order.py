@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.enums import OrderKind, OrderStatus, Outcome, PaymentKind, PaymentMethod
 from ..extensions import db
-from ._types import UTCDateTime, enum_column, utcnow
+from ._types import UTCDateTime, byte_ordered, enum_column, utcnow
 from .customer import Customer, Device
 from .network import Office, Workshop
 from .user import User
+
+if TYPE_CHECKING:
+    from .document import Document
 
 
 class OrderNumberCounter(db.Model):
@@ -79,7 +83,7 @@ class RepairOrder(db.Model):
     # someone else's change (and a concurrent flush fails instead of overwriting).
     version: Mapped[int] = mapped_column(nullable=False)
     __mapper_args__ = {"version_id_col": version}
-    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    number: Mapped[str] = mapped_column(byte_ordered(20), unique=True)
     office_id: Mapped[int] = mapped_column(sa.ForeignKey("offices.id"))
     year: Mapped[int]
     sequence: Mapped[int]
@@ -142,6 +146,13 @@ class RepairOrder(db.Model):
     )
     payments: Mapped[list[Payment]] = relationship(
         back_populates="order", order_by="Payment.id", lazy="raise"
+    )
+    # A few rows each, read with the order for its page (queries.orders.get_order_for).
+    documents: Mapped[list[Document]] = relationship(
+        order_by="[Document.kind, Document.version.desc()]", lazy="raise", viewonly=True
+    )
+    reminders: Mapped[list[OrderReminder]] = relationship(
+        order_by="[OrderReminder.created_at, OrderReminder.id]", lazy="raise", viewonly=True
     )
 
     @property

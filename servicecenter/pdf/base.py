@@ -10,10 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import segno
 from babel.dates import format_date
 from babel.numbers import format_currency
 from babel.support import Translations
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -156,17 +156,15 @@ def lines_table(
 def qr_runs(value: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR matrix of `value` as its size and horizontal runs of dark modules (row, column,
     length). Encoding is the slow part; the contract draws the same code on both copies."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)  # None: smallest that fits
-    code.addData(value)
-    code.make()
-    count = code.getModuleCount()
+    matrix = segno.make_qr(value, error="m", boost_error=False).matrix  # smallest that fits
+    count = len(matrix)
     runs = []
-    for row in range(count):
+    for row, modules in enumerate(matrix):
         col = 0
         while col < count:
-            if code.isDark(row, col):
+            if modules[col]:
                 start = col
-                while col < count and code.isDark(row, col):
+                while col < count and modules[col]:
                     col += 1
                 runs.append((row, start, col - start))
             col += 1

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain import workflow
 from ..domain.contact import normalize_phone, normalize_serial, phone_digits
+from ..domain.customers import MIN_DIGITS_TYPED, name_prefix, phone_prefixes
 from ..domain.enums import PaymentKind
 from ..domain.errors import DomainError
 from ..domain.payments import balance_due
@@ -18,6 +19,7 @@ from ..extensions import db
 from ..models import (
     Customer,
     CustomerMerge,
+    CustomerSearchKey,
     Device,
     Feedback,
     FollowUp,
@@ -25,24 +27,46 @@ from ..models import (
     RepairOrder,
     User,
 )
+from .prefix import starts_with
 from .scope import order_scope
 
 SEARCH_LIMIT = 20
 
 
-def find_customers(text: str) -> list[Customer]:
-    """Customers whose phone matches what was typed (whole number, or at least 4 digits of it)."""
-    digits = phone_digits(text)
-    if len(digits) < 4:
+def customer_ids_by_keys(prefixes: list[str]) -> sa.Select:
+    """Ids of the customers with a search key starting with any of `prefixes` (may repeat)."""
+    return sa.select(CustomerSearchKey.customer_id).where(
+        sa.or_(*(starts_with(CustomerSearchKey.key, prefix) for prefix in prefixes))
+    )
+
+
+def _customers_by_keys(prefixes: list[str]) -> list[Customer]:
+    if not prefixes:
         return []
-    try:
-        condition = Customer.phone == normalize_phone(text)
-    except DomainError:
-        condition = Customer.phone.contains(digits, autoescape=True)
     return list(
         db.session.execute(
             sa.select(Customer)
-            .where(condition)
+            .where(Customer.id.in_(customer_ids_by_keys(prefixes)))
+            .order_by(Customer.name, Customer.id)
+            .limit(SEARCH_LIMIT)
+        ).scalars()
+    )
+
+
+def find_customers(text: str) -> list[Customer]:
+    """Customers whose phone matches what was typed: the whole number, or at least 4 digits of
+    its start or its end."""
+    digits = phone_digits(text)
+    if len(digits) < MIN_DIGITS_TYPED:
+        return []
+    try:
+        whole = normalize_phone(text)
+    except DomainError:
+        return _customers_by_keys(phone_prefixes(digits))
+    return list(
+        db.session.execute(
+            sa.select(Customer)
+            .where(Customer.phone == whole)
             .order_by(Customer.name, Customer.id)
             .limit(SEARCH_LIMIT)
         ).scalars()
@@ -50,21 +74,12 @@ def find_customers(text: str) -> list[Customer]:
 
 
 def search_customers(text: str, *, exclude_id: int | None = None) -> list[Customer]:
-    """Customers by phone (at least 4 digits typed) or else by a part of the name."""
-    text = text.strip()
-    if len(phone_digits(text)) >= 4:
+    """Customers by phone (at least 4 digits typed) or else by the start of a word of the name."""
+    if len(phone_digits(text)) >= MIN_DIGITS_TYPED:
         found = find_customers(text)
-    elif len(text) >= 2:
-        found = list(
-            db.session.execute(
-                sa.select(Customer)
-                .where(Customer.search_name.contains(text.casefold(), autoescape=True))
-                .order_by(Customer.name, Customer.id)
-                .limit(SEARCH_LIMIT)
-            ).scalars()
-        )
     else:
-        found = []
+        prefix = name_prefix(text)
+        found = _customers_by_keys([prefix] if prefix else [])
     return [customer for customer in found if customer.id != exclude_id]
 
 

@@ -12,13 +12,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import workflow
 from ..domain.contact import normalize_phone, phone_digits
+from ..domain.customers import name_prefix, phone_prefixes
 from ..domain.enums import OrderKind, OrderStatus, PaymentKind, Role, WorkshopKind
 from ..domain.errors import DomainError
 from ..domain.numbering import canonical_number
 from ..extensions import db
-from ..models import Customer, Device, OrderStatusChange, Payment, RepairOrder, User, Workshop
+from ..models import Device, Document, OrderStatusChange, Payment, RepairOrder, User, Workshop
 from ..services.clock import local_zone
+from .customers import customer_ids_by_keys
 from .pagination import Page, keyset_page
+from .prefix import starts_with
 from .scope import order_scope
 
 # Many-to-one neighbours shown with every order row: one JOIN, not one query per row.
@@ -44,7 +47,11 @@ def get_order_for(user: User, number: str) -> RepairOrder | None:
             joinedload(RepairOrder.accepted_by),
             joinedload(RepairOrder.original_order),
             selectinload(RepairOrder.history).joinedload(OrderStatusChange.actor),
-            selectinload(RepairOrder.payments).joinedload(Payment.taken_by),
+            # Joined rather than one query each: a few rows apiece, so the repeated order
+            # columns cost less than three more round trips on every order page.
+            joinedload(RepairOrder.payments).joinedload(Payment.taken_by),
+            joinedload(RepairOrder.documents).joinedload(Document.issued_by),
+            joinedload(RepairOrder.reminders),
         )
         .where(RepairOrder.number == canonical, order_scope(user))
     )
@@ -98,9 +105,10 @@ _PHONE_TYPED = re.compile(r"\+?[\d\s().\-]+")
 
 
 def search_condition(q: str) -> sa.ColumnElement[bool] | None:
-    """Match an order by number, customer name, phone digits or device serial.
+    """Match an order by number, customer (a word start of the name, the start or end of the
+    phone) or device serial.
 
-    Each branch is a lookup on an indexed column (number, phone, serial, name), combined with OR.
+    Each branch is a lookup on an index (number, search keys, serial), combined with OR.
     """
     text = q.strip()
     if not text:
@@ -110,33 +118,26 @@ def search_condition(q: str) -> sa.ColumnElement[bool] | None:
     if number:
         conditions.append(RepairOrder.number == number)
     elif len(text) >= 3:
-        conditions.append(RepairOrder.number.startswith(text.upper(), autoescape=True))
+        conditions.append(starts_with(RepairOrder.number, text.upper()))
     digits = phone_digits(text)
     typed_as_phone = _PHONE_TYPED.fullmatch(text) is not None
     if typed_as_phone:
         with contextlib.suppress(DomainError):
             digits = normalize_phone(text)[1:]  # "8 (903) 111-22-33" is stored as +79031112233
-    if len(digits) >= 4 and (typed_as_phone or len(digits) >= len(text.replace(" ", "")) - 4):
-        conditions.append(
-            RepairOrder.customer_id.in_(
-                sa.select(Customer.id).where(Customer.phone.contains(digits, autoescape=True))
-            )
-        )
+    prefixes = []
+    if typed_as_phone or len(digits) >= len(text.replace(" ", "")) - 4:
+        prefixes += phone_prefixes(digits)
     serial = text.replace(" ", "").upper()
     if len(serial) >= 3:
         conditions.append(
             RepairOrder.device_id.in_(
-                sa.select(Device.id).where(Device.serial.startswith(serial, autoescape=True))
+                sa.select(Device.id).where(starts_with(Device.serial, serial))
             )
         )
-    if len(text) >= 2:
-        conditions.append(
-            RepairOrder.customer_id.in_(
-                sa.select(Customer.id).where(
-                    Customer.search_name.contains(text.casefold(), autoescape=True)
-                )
-            )
-        )
+    if (prefix := name_prefix(text)) is not None:
+        prefixes.append(prefix)
+    if prefixes:
+        conditions.append(RepairOrder.customer_id.in_(customer_ids_by_keys(prefixes)))
     return sa.or_(*conditions) if conditions else sa.false()
 
 

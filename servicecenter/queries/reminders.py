@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
 from ..domain.reminders import DISPOSAL_NOTICE, pickup_days, skipped_kinds
-from ..extensions import db
 from ..models import OrderReminder
 
 
@@ -30,13 +27,8 @@ class RecordedReminder:
         return pickup_days(self.kind)
 
 
-def list_for_order(order_id: int) -> list[RecordedReminder]:
-    """The order's recorded reminders, notice and survey, oldest first."""
-    rows = db.session.scalars(
-        sa.select(OrderReminder)
-        .where(OrderReminder.order_id == order_id)
-        .order_by(OrderReminder.created_at, OrderReminder.id)
-    ).all()
+def recorded(rows: list[OrderReminder]) -> list[RecordedReminder]:
+    """An order's reminder rows (loaded with it, oldest first) as the page shows them."""
     skipped = skipped_kinds({row.kind: (row.created_at, row.messages) for row in rows})
     return [
         RecordedReminder(

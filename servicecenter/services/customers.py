@@ -12,9 +12,18 @@ from ..domain.customers import Contact, merge_refusal, merged_contact
 from ..domain.enums import Role
 from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..extensions import db
-from ..models import Customer, CustomerMerge, Device, Notification, RepairOrder, User
+from ..models import (
+    Customer,
+    CustomerMerge,
+    CustomerSearchKey,
+    Device,
+    Notification,
+    RepairOrder,
+    User,
+)
 from ..models._types import utcnow
 from .atomic import atomic
+from .customer_keys import forget_customer, index_customer
 
 DESK_ROLES = (Role.ADMIN, Role.RECEPTIONIST)
 
@@ -28,6 +37,8 @@ CUSTOMER_REFERENCES = (
     # A survivor merged later into another record brings its own merge history along.
     CustomerMerge.survivor_id,
 )
+# Rows derived from the duplicate's own name and phone: dropped with it, not moved.
+CUSTOMER_DERIVED = (CustomerSearchKey.customer_id,)
 
 
 def _require_desk(actor: User) -> None:
@@ -110,6 +121,7 @@ def merge(
     contact = merged_contact(
         Contact(survivor.phone, survivor.email), Contact(duplicate.phone, duplicate.email)
     )
+    phone_changed = survivor.phone != contact.phone
     survivor.phone, survivor.email = contact.phone, contact.email
     record = CustomerMerge(
         survivor_id=survivor.id,
@@ -127,6 +139,9 @@ def merge(
     # another merge into it, opened before this one, no longer shows what it holds.
     survivor.version = survivor.version + 1
     db.session.flush()
+    if phone_changed:
+        index_customer(survivor)
+    forget_customer(duplicate.id)
     # Guarded by the version the page showed: a duplicate merged or changed meanwhile by
     # someone else deletes nothing, and the whole merge is undone.
     deleted = db.session.execute(

@@ -7,6 +7,7 @@ identical to the original); changed data makes a new version with a new number.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -189,14 +190,24 @@ def font_cache() -> Path:
     return Path(current_app.instance_path) / "fonts"
 
 
-def issue(
-    order: RepairOrder, kind: DocumentKind, *, actor: User, now: datetime | None = None
-) -> Document:
-    """The current document of this kind: the stored one if nothing changed, else a new version.
+@dataclass(frozen=True)
+class Drawn:
+    """A new version's PDF, drawn before the transaction that stores it (`issue`'s `drawn`)."""
 
-    Raises NotIssuable before the order reaches the document's moment, and MissingDocumentFields
-    naming what must be filled in first.
-    """
+    number: str
+    content_hash: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class _NewVersion:
+    data: Snapshot
+    version: int
+    number: str
+    content_hash: str
+
+
+def _current_or_new(order: RepairOrder, kind: DocumentKind) -> Document | _NewVersion:
     check_issuable(kind, order.status, order.kind, order.outcome, order.price)
     data = snapshot(order, kind)
     missing = missing_fields(data)
@@ -207,15 +218,56 @@ def issue(
     if previous is not None and previous.content_hash == content_hash:
         return previous
     version = previous.version + 1 if previous else 1
-    number = document_number(order.number, kind, version)
-    content = pdf.render(data, number, font_cache=font_cache())
+    return _NewVersion(data, version, document_number(order.number, kind, version), content_hash)
+
+
+def current_or_drawn(order: RepairOrder, kind: DocumentKind) -> Document | Drawn:
+    """The stored document if nothing changed, else the new version drawn but not stored.
+
+    Reads only: the drawing (tens of milliseconds) is done here, before `issue` is called in a
+    writer's transaction, so it does not hold SQLite's write lock. Raises as `issue` does.
+    """
+    found = _current_or_new(order, kind)
+    if isinstance(found, Document):
+        return found
+    content = pdf.render(found.data, found.number, font_cache=font_cache())
+    return Drawn(found.number, found.content_hash, content)
+
+
+def issue(
+    order: RepairOrder,
+    kind: DocumentKind,
+    *,
+    actor: User,
+    now: datetime | None = None,
+    drawn: Drawn | None = None,
+) -> Document:
+    """The current document of this kind: the stored one if nothing changed, else a new version.
+
+    `drawn` is the new version as `current_or_drawn` drew it: stored as it is when the order is
+    still as it was drawn, drawn again if it changed meanwhile.
+
+    Raises NotIssuable before the order reaches the document's moment, and MissingDocumentFields
+    naming what must be filled in first.
+    """
+    found = _current_or_new(order, kind)
+    if isinstance(found, Document):
+        return found
+    if drawn is not None and (drawn.number, drawn.content_hash) == (
+        found.number,
+        found.content_hash,
+    ):
+        content = drawn.content
+    else:
+        content = pdf.render(found.data, found.number, font_cache=font_cache())
+    data = found.data
     document = Document(
         order_id=order.id,
         kind=kind,
-        version=version,
-        number=number,
+        version=found.version,
+        number=found.number,
         locale=data.locale,
-        content_hash=content_hash,
+        content_hash=found.content_hash,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         content=content,
@@ -227,16 +279,6 @@ def issue(
     db.session.add(document)
     db.session.flush()
     return document
-
-
-def list_documents(order: RepairOrder) -> list[Document]:
-    return list(
-        db.session.execute(
-            sa.select(Document)
-            .where(Document.order_id == order.id)
-            .order_by(Document.kind, Document.version.desc())
-        ).scalars()
-    )
 
 
 def get_version(order: RepairOrder, kind: DocumentKind, version: int) -> Document | None:

@@ -40,6 +40,7 @@ from ..models._types import utcnow
 from ..queries.customers import as_earlier_orders, device_history
 from . import network, notifications
 from .clock import local_date, local_zone
+from .customer_keys import index_customer
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,6 @@ def register_customer(data: CustomerData) -> Customer:
     """Create a customer. Raises InvalidPhone for a phone that cannot be a phone number."""
     customer = Customer(
         name=data.name.strip(),
-        search_name=data.name.strip().casefold(),
         phone=normalize_phone(data.phone),
         email=(data.email or "").strip() or None,
         kind=data.kind,
@@ -64,7 +64,7 @@ def register_customer(data: CustomerData) -> Customer:
         consent_email=data.consent_email,
     )
     db.session.add(customer)
-    db.session.flush()
+    index_customer(customer, new=True)
     return customer
 
 
@@ -99,10 +99,11 @@ def register_device(customer: Customer, data: DeviceData, *, today: date | None 
 
 
 def assess_device(
-    device: Device, *, today: date
+    device: Device, *, today: date, history: list[RepairOrder] | None = None
 ) -> tuple[warranty.KindSuggestion, list[RepairOrder]]:
-    """The device's history and the order kind its warranties suggest today."""
-    history = device_history(device.id)
+    """The device's history (read unless given) and the order kind its warranties suggest."""
+    if history is None:
+        history = device_history(device.id)
     suggestion = warranty.suggest_kind(
         purchase_date=device.purchase_date,
         warranty_months=device.warranty_months,
@@ -173,8 +174,10 @@ def receive_device(
     actor: User,
     data: OrderData,
     now: datetime | None = None,
+    history: list[RepairOrder] | None = None,
 ) -> RepairOrder:
-    """Open a repair order for a device handed in at an office.
+    """Open a repair order for a device handed in at an office (`history`: the device's orders
+    as `assess_device` read them in this transaction, not read again).
 
     Checks that a free order is backed by a warranty that covers the device today, that the
     promised date lies within the legal limit, and that the prepayment fits the estimate.
@@ -187,7 +190,7 @@ def receive_device(
     if not workshop.active:
         raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
     network.check_routable(workshop, today)
-    suggestion, history = assess_device(device, today=today)
+    suggestion, history = assess_device(device, today=today, history=history)
     warranty.check_kind(
         data.kind,
         suggestion,

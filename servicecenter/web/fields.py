@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, StringField
+from wtforms import DecimalField, SelectChoice, StringField
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
@@ -74,3 +74,16 @@ class DateWithin:
             raise ValidationError(self.message or _l("This date is too far in the past."))
         if self.future_days is not None and field.data > today + timedelta(days=self.future_days):
             raise ValidationError(self.message or _l("This date is too far in the future."))
+
+
+def workshop_choices(routes) -> list[SelectChoice]:
+    """The workshops of a routing suggestion (queries.routing) as a select's options, best
+    first; a partner without a contract in force is listed but cannot be chosen."""
+    return [
+        SelectChoice(
+            route.workshop.id,
+            route.workshop.name,
+            render_kw={"disabled": True} if route.refusal else {},
+        )
+        for route in routes
+    ]

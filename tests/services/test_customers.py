@@ -15,12 +15,14 @@ from servicecenter.extensions import db as _db
 from servicecenter.models import (
     Customer,
     CustomerMerge,
+    CustomerSearchKey,
     Device,
     Feedback,
     Notification,
     OrderStatusChange,
     RepairOrder,
 )
+from servicecenter.queries.customers import search_customers
 from servicecenter.services import customers, feedback
 
 from ..web.helpers import database_snapshot
@@ -70,7 +72,10 @@ def test_every_foreign_key_to_customers_is_handled_by_the_merge(db):
         for fk in table.foreign_keys
         if fk.column.table.name == "customers"
     }
-    handled = {(column.table.name, column.name) for column in customers.CUSTOMER_REFERENCES}
+    handled = {
+        (column.table.name, column.name)
+        for column in customers.CUSTOMER_REFERENCES + customers.CUSTOMER_DERIVED
+    }
     assert referencing == handled
 
 
@@ -125,6 +130,21 @@ def test_a_merge_moves_devices_orders_ratings_and_messages(make, db, pair):
     assert (saved.merged_name, saved.merged_phone) == ("Ivan Petrov (2)", "+79162220002")
     assert (saved.devices_moved, saved.orders_moved) == (1, 2)
     assert saved.actor_id == make.net.reception_a.id and saved.created_at is not None
+
+
+def test_after_a_merge_search_finds_the_survivor_only(make, db, pair):
+    survivor, duplicate = pair
+    db.session.commit()
+    assert {c.id for c in search_customers("Petrov")} == {survivor.id, duplicate.id}
+    assert [c.id for c in search_customers("0002")] == [duplicate.id]
+    duplicate_id = duplicate.id
+    merge(survivor, duplicate, make.net.reception_a)
+    db.session.commit()
+    assert [c.id for c in search_customers("Petrov")] == [survivor.id]
+    assert search_customers("0002") == []
+    assert not db.session.scalar(
+        sa.select(sa.func.count()).where(CustomerSearchKey.customer_id == duplicate_id)
+    )
 
 
 def test_the_survivor_keeps_its_fields_and_consent_and_fills_an_empty_email(make, db, pair):

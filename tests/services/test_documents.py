@@ -131,7 +131,8 @@ def test_a_reprint_is_identical_and_a_change_makes_a_new_version(make, db):
     changed = issue(make, order, DocumentKind.QUOTE)
     assert (changed.version, changed.number) == (2, f"{order.number}-Q2")
     assert changed.content != first.content
-    assert [d.number for d in documents.list_documents(order)] == [changed.number, first.number]
+    db.session.expire_all()  # as a new request reads it
+    assert [d.number for d in loaded(make, order).documents] == [changed.number, first.number]
 
 
 def test_missing_fields_are_named(make, db):
@@ -319,3 +320,37 @@ def test_a_changed_set_of_lines_prints_a_new_version(make, db):
     second = issue(make, order, DocumentKind.QUOTE)
     assert second.version == 2 and second.content != first.content
     assert "Fuse 2 A" not in pdf_text(second)
+
+
+def test_a_version_drawn_ahead_is_stored_as_drawn_unless_the_order_changed(make, db):
+    order = make.order(S.DIAGNOSING)
+    drawn = documents.current_or_drawn(loaded(make, order), DocumentKind.QUOTE)
+    assert isinstance(drawn, documents.Drawn) and drawn.number == f"{order.number}-Q1"
+    assert documents.latest(order, DocumentKind.QUOTE) is None  # drawing stores nothing
+    stored = documents.issue(
+        loaded(make, order), DocumentKind.QUOTE, actor=make.net.reception_a, drawn=drawn
+    )
+    assert stored.content is drawn.content
+    db.session.commit()
+    # a second desk drew the same version before the first stored it: it gets the stored one
+    assert documents.issue(
+        loaded(make, order), DocumentKind.QUOTE, actor=make.net.admin, drawn=drawn
+    ).id == stored.id
+
+    later = documents.current_or_drawn(loaded(make, order), DocumentKind.QUOTE)
+    assert later.id == stored.id  # nothing changed: the stored document, nothing drawn
+    orders.record_work(
+        loaded(make, order), actor=make.net.tech, diagnosis="Other", work_done="", price=700_000
+    )
+    db.session.commit()
+    stale = documents.current_or_drawn(loaded(make, order), DocumentKind.QUOTE)
+    orders.record_work(
+        loaded(make, order), actor=make.net.tech, diagnosis="Third", work_done="", price=800_000
+    )
+    db.session.commit()
+    # changed again between the drawing and the storing: drawn again from what it is now
+    second = documents.issue(
+        loaded(make, order), DocumentKind.QUOTE, actor=make.net.reception_a, drawn=stale
+    )
+    assert second.number == stale.number and second.content != stale.content
+    assert second.content_hash == documents.snapshot(order, DocumentKind.QUOTE).content_hash()

@@ -18,6 +18,7 @@ from servicecenter.services.clock import local_date
 
 from ..factories import PASSWORD
 from .helpers import alerts, database_snapshot, field_messages
+from .test_health_and_lists import counting_queries
 
 S = OrderStatus
 GOOD_CUSTOMER = {"name": "Мария Кузнецова", "phone": "+7 916 555-44-33", "kind": "individual"}
@@ -285,6 +286,30 @@ def test_a_warranty_order_is_promised_within_45_days(client, desk, make, db, fre
     fresh()
     order = db.session.query(RepairOrder).one()
     assert (order.kind, order.promised_date) == (OrderKind.WARRANTY, local_date() + timedelta(45))
+
+
+def test_intake_writes_an_order_in_a_bounded_number_of_queries(client, desk, make, db):
+    """The workshops' ranking (open orders, on-time record) is for showing the form: a form
+    that is accepted does not work it out again."""
+    url = order_url(make.device())
+    client.post(order_url(make.device()), data=good_order(make))  # warm-up
+    with counting_queries(db) as statements:
+        assert client.post(url, data=good_order(make)).status_code == 302
+    # user, customer, device, its history, workshops, office, the partner's contract (twice);
+    # the number; order, history row; notification rule, template, payments, message
+    assert len(statements) <= 15, "\n".join(s[:150] + s[-150:] for s in statements)
+    assert not [s for s in statements if "GROUP BY" in s or "dashboard_" in s]
+
+
+def test_a_refused_order_shows_the_workshops_ranked_again(client, desk, make, db):
+    device = make.device()
+    make.net.remote.active = False
+    db.session.commit()
+    html = refused(
+        client.post(order_url(device), data=good_order(make)), "Not a valid choice.", "workshop_id"
+    )
+    assert "open orders" in html.lower() or "on time" in html.lower()
+    assert db.session.query(RepairOrder).count() == 0
 
 
 def test_a_good_order_opens_with_a_number(client, desk, make, db, fresh):

@@ -40,21 +40,29 @@ def _send(document):
 @bp.get("/<number>/documents/<kind>.pdf")
 @roles_required(*STAFF)
 def current(number: str, kind: str):
-    """Print: the stored document if the order has not changed since, else a new version."""
+    """Print: the stored document if the order has not changed since, else a new version.
+
+    A new version is drawn while only reading, then stored in a short writer's transaction:
+    the drawing does not hold the write lock that intake and the other desks wait for.
+    """
     kind = _kind(kind)
-    db.session.rollback()  # printing may store a document: start over as a writer
-    with write_transaction():
-        order = get_order_for(current_user, number) or abort(404)
-        try:
-            document = documents.issue(order, kind, actor=current_user)
-        except NotIssuable:
-            abort(404)
-        except MissingDocumentFields as error:
-            names = ", ".join(gettext(field) for field in error.fields)
-            flash(gettext("Fill in before printing: %(fields)s.", fields=names), "danger")
-            return redirect(url_for("orders.detail", number=order.number, _anchor="documents"))
-        db.session.commit()
-        return _send(document)
+    order = get_order_for(current_user, number) or abort(404)
+    try:
+        found = documents.current_or_drawn(order, kind)
+        if not isinstance(found, documents.Drawn):
+            return _send(found)  # a reprint: nothing to store
+        db.session.rollback()
+        with write_transaction():
+            order = get_order_for(current_user, number) or abort(404)
+            document = documents.issue(order, kind, actor=current_user, drawn=found)
+            db.session.commit()
+    except NotIssuable:
+        abort(404)
+    except MissingDocumentFields as error:
+        names = ", ".join(gettext(field) for field in error.fields)
+        flash(gettext("Fill in before printing: %(fields)s.", fields=names), "danger")
+        return redirect(url_for("orders.detail", number=order.number, _anchor="documents"))
+    return _send(document)
 
 
 @bp.get("/<number>/documents/<kind>/v<int:version>.pdf")

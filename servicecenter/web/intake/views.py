@@ -17,11 +17,12 @@ from ...domain.errors import DomainError
 from ...extensions import db
 from ...queries import customers as customer_queries
 from ...queries import routing
-from ...queries.network import get_workshop
+from ...queries.network import get_workshop, list_workshops
 from ...services import intake
 from ...services.clock import local_date
 from ..access import roles_required
 from ..errors import apply_to_form
+from ..fields import workshop_choices
 from .forms import CustomerForm, DeviceForm, OrderForm
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
@@ -65,20 +66,21 @@ def _routes(device) -> list[routing.Suggestion]:
 
 
 def _order_form(suggestion, originals, routes, formdata=None) -> OrderForm:
+    """The order form; `routes` None (a form posted) offers the active workshops unranked,
+    enough to validate the choice: the ranking is worked out only if the form is shown again."""
     form = (
         OrderForm(formdata=formdata)
         if formdata is not None
         else OrderForm(kind=suggestion.kind.value)
     )
-    # Best first; a partner without a contract in force is listed but cannot be chosen.
-    form.workshop_id.choices = [
-        SelectChoice(
-            route.workshop.id,
-            route.workshop.name,
-            render_kw={"disabled": True} if route.refusal else {},
-        )
-        for route in routes
-    ]
+    if routes is None:
+        form.workshop_id.choices = [
+            SelectChoice(workshop.id, workshop.name)
+            for workshop in list_workshops()
+            if workshop.active
+        ]
+    else:
+        _offer_workshops(form, routes)
     if formdata is None:
         form.workshop_id.data = next(
             (route.workshop.id for route in routes if route.refusal is None), None
@@ -89,6 +91,10 @@ def _order_form(suggestion, originals, routes, formdata=None) -> OrderForm:
     if formdata is None and originals:
         form.original_order_id.data = suggestion.original_order_id or 0
     return form
+
+
+def _offer_workshops(form: OrderForm, routes: list[routing.Suggestion]) -> None:
+    form.workshop_id.choices = workshop_choices(routes)
 
 
 def _typed(form, name: str) -> str:
@@ -111,12 +117,16 @@ def _render(customer=None, device=None, *, customer_form=None, device_form=None,
     else:
         suggestion, history, originals = _assessment(device)
         routes = _routes(device)
+        if order_form is None:
+            order_form = _order_form(suggestion, originals, routes)
+        else:  # posted and shown again: now ranked, with the reasons beside
+            _offer_workshops(order_form, routes)
         context.update(
             suggestion=suggestion,
             history=history,
             originals=originals,
             routes=routes,
-            order_form=order_form or _order_form(suggestion, originals, routes),
+            order_form=order_form,
         )
     return render_template("intake/index.html", **context)
 
@@ -164,8 +174,8 @@ def create_device(customer_id: int):
 def create_order(customer_id: int, device_id: int):
     customer = customer_queries.get_customer(customer_id) or abort(404)
     device = _owned_device(customer, device_id)
-    suggestion, _history, originals = _assessment(device)
-    form = _order_form(suggestion, originals, _routes(device), formdata=request.form)
+    suggestion, history, originals = _assessment(device)
+    form = _order_form(suggestion, originals, None, formdata=request.form)
     if form.validate_on_submit():
         try:
             order = intake.receive_device(
@@ -175,11 +185,15 @@ def create_order(customer_id: int, device_id: int):
                 workshop=get_workshop(form.workshop_id.data),
                 actor=current_user,
                 data=form.to_data(),
+                history=history,
             )
         except DomainError as error:
             apply_to_form(error, form)
         else:
+            # said before the commit expires the order and the user, which would be read again
+            opened = gettext("Order %(number)s is open.", number=order.number)
+            target = url_for("orders.detail", number=order.number)
             db.session.commit()
-            flash(gettext("Order %(number)s is open.", number=order.number), "success")
-            return redirect(url_for("orders.detail", number=order.number))
+            flash(opened, "success")
+            return redirect(target)
     return _render(customer, device, order_form=form), 422

@@ -25,13 +25,13 @@ from ...queries import routing
 from ...queries import stock as stock_queries
 from ...queries.network import get_workshop, list_offices, list_technicians, list_workshops
 from ...queries.orders import get_order_for, list_orders
-from ...services import documents as document_service
 from ...services import order_lines
 from ...services import orders as order_service
 from ...services import stock as stock_service
 from ...services.clock import local_date, local_zone
 from ..access import STAFF, roles_required
 from ..errors import apply_to_form
+from ..fields import workshop_choices
 from .forms import (
     ANY,
     AcceptForm,
@@ -118,7 +118,7 @@ def _render_detail(
         **_routing_context(order, accept_form, route_form),
         custody=custody,
         printable=printable_kinds(order),
-        issued=document_service.list_documents(order),
+        issued=order.documents,
         **_lines_context(order, lines, part_form, service_form, line_form, serials_form),
         **_messages_context(order),
     )
@@ -133,7 +133,7 @@ def _messages_context(order) -> dict:
     # Reminders begin once the device is ready, and a ready order only moves on to collected:
     # an order not there yet has none to ask for.
     waited = order.status in (OrderStatus.READY, OrderStatus.COLLECTED)
-    reminders = reminder_queries.list_for_order(order.id) if waited else []
+    reminders = reminder_queries.recorded(order.reminders) if waited else []
     notice = reminder_queries.disposal_notice(reminders)
     return dict(
         messages=notification_queries.list_for_order(order.id),
@@ -249,14 +249,7 @@ def _routing_context(order, accept_form, route_form) -> dict:
             workshop_id=preselect if refused else order.workshop_id,
         )
         context["refused_by"] = refused_by
-        form.workshop_id.choices = [
-            SelectChoice(
-                route.workshop.id,
-                route.workshop.name,
-                render_kw={"disabled": True} if route.refusal else {},
-            )
-            for route in routes
-        ]
+        form.workshop_id.choices = workshop_choices(routes)
         context.update(route_form=form, routes=routes)
     return context
 
