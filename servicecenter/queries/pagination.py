@@ -78,8 +78,16 @@ def keyset_page(
     cursor: str | None,
     limit: int,
     key_of,
+    narrow_by=None,
+    options: tuple = (),
 ) -> Page:
-    """Run `statement` ordered by `key_columns` (unique together), one page after `cursor`."""
+    """Run `statement` ordered by `key_columns` (unique together), one page after `cursor`,
+    its rows loaded with `options`.
+
+    With `narrow_by` (the entity's id), the page's ids are found first and only then its rows:
+    a page picked by sorting thousands of matches (a search, a queue) sorts ids, not wide rows
+    with their joined neighbours.
+    """
     after = decode_cursor(cursor, len(key_columns))
     if after is not None and not all(map(_fits, after, key_columns)):
         after = None  # an edited link: start from the first page rather than fail
@@ -89,7 +97,14 @@ def keyset_page(
         bound = sa.tuple_(*(sa.literal(value, type_=column.type) for value, column in pairs))
         statement = statement.where(key < bound if descending else key > bound)
     ordering = [column.desc() if descending else column.asc() for column in key_columns]
-    rows = session.execute(statement.order_by(*ordering).limit(limit + 1)).unique().scalars().all()
+    if narrow_by is not None:
+        page_ids = statement.with_only_columns(narrow_by).order_by(*ordering).limit(limit + 1)
+        entity = statement.column_descriptions[0]["entity"]
+        statement = sa.select(entity).where(narrow_by.in_(page_ids))
+    else:
+        statement = statement.limit(limit + 1)
+    statement = statement.options(*options).order_by(*ordering)
+    rows = session.execute(statement).unique().scalars().all()
     items = list(rows[:limit])
     next_cursor = encode_cursor(key_of(items[-1])) if len(rows) > limit and items else None
     return Page(items, next_cursor)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from servicecenter import sql_count
 from servicecenter.domain.documents import DocumentKind
 from servicecenter.domain.enums import OrderKind, OrderStatus
+from servicecenter.queries import orders as order_queries
 from servicecenter.queries.orders import get_order_for
 from servicecenter.services import documents
 from servicecenter.services.clock import local_date, local_zone
@@ -158,7 +159,12 @@ def test_dates_are_the_offices_calendar_days(client, make, login_as):
 # --- search ----------------------------------------------------------------------------------
 
 
-def test_search_by_number_name_phone_and_serial(client, make, login_as):
+@pytest.mark.parametrize("dense", [False, True], ids=["few-named", "many-walked"])
+def test_search_by_number_name_phone_and_serial(client, make, login_as, monkeypatch, dense):
+    """Both ways a search runs find the same orders: naming the few that match, or (when many
+    customers or devices match) checking each order the list walks."""
+    if dense:
+        monkeypatch.setattr(order_queries, "DENSE", 0)
     anna = make.customer(name="Анна Иванова", phone="+7 903 111-22-33")
     order = make.order(S.RECEIVED, device=make.device(anna, serial="ZX81-SPECTRUM"))
     other = make.order(S.RECEIVED)  # Ivan Petrov, must not match
