@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 from collections.abc import Iterator
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -29,10 +30,30 @@ def write_transaction() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def reads_first(view):
+    """Let a form's view read and validate without the write lock, then write inside
+    `write_transaction()` after `db.session.rollback()`.
+
+    On SQLite a writer holds the one write lock from its first statement, so a form that spends
+    most of its time reading and checking would make every other desk wait for all of it. The
+    view re-reads what it writes from inside the writer's transaction: a read transaction may
+    not turn into a writer on SQLite (another one may have written since it began).
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        g.reads_first = True
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def _wants_write_lock() -> bool:
     if _write_intent.get():
         return True
-    return has_request_context() and request.method not in SAFE_METHODS
+    if not has_request_context() or request.method in SAFE_METHODS:
+        return False
+    return not g.get("reads_first", False)
 
 
 def configure_engine(engine: Engine, *, busy_timeout: int) -> None:

@@ -99,11 +99,10 @@ def register_device(customer: Customer, data: DeviceData, *, today: date | None 
 
 
 def assess_device(
-    device: Device, *, today: date, history: list[RepairOrder] | None = None
+    device: Device, *, today: date
 ) -> tuple[warranty.KindSuggestion, list[RepairOrder]]:
-    """The device's history (read unless given) and the order kind its warranties suggest."""
-    if history is None:
-        history = device_history(device.id)
+    """The device's history and the order kind its warranties suggest today."""
+    history = device_history(device.id)
     suggestion = warranty.suggest_kind(
         purchase_date=device.purchase_date,
         warranty_months=device.warranty_months,
@@ -174,10 +173,8 @@ def receive_device(
     actor: User,
     data: OrderData,
     now: datetime | None = None,
-    history: list[RepairOrder] | None = None,
 ) -> RepairOrder:
-    """Open a repair order for a device handed in at an office (`history`: the device's orders
-    as `assess_device` read them in this transaction, not read again).
+    """Open a repair order for a device handed in at an office.
 
     Checks that a free order is backed by a warranty that covers the device today, that the
     promised date lies within the legal limit, and that the prepayment fits the estimate.
@@ -190,7 +187,7 @@ def receive_device(
     if not workshop.active:
         raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
     network.check_routable(workshop, today)
-    suggestion, history = assess_device(device, today=today, history=history)
+    suggestion, history = assess_device(device, today=today)
     warranty.check_kind(
         data.kind,
         suggestion,

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from markupsafe import escape
 
 from servicecenter.domain.enums import OrderKind, OrderStatus
@@ -295,10 +296,35 @@ def test_intake_writes_an_order_in_a_bounded_number_of_queries(client, desk, mak
     client.post(order_url(make.device()), data=good_order(make))  # warm-up
     with counting_queries(db) as statements:
         assert client.post(url, data=good_order(make)).status_code == 302
-    # user, customer, device, its history, workshops, office, the partner's contract (twice);
-    # the number; order, history row; notification rule, template, payments, message
-    assert len(statements) <= 15, "\n".join(s[:150] + s[-150:] for s in statements)
+    # Read and checked: user, customer, device, its history, workshops. Then, as the writer:
+    # user, customer, device, history again, office, the partner's contract (twice); the
+    # number; order, history row; notification rule, template, payments, message.
+    assert len(statements) <= 19, "\n".join(s[:150] + s[-150:] for s in statements)
     assert not [s for s in statements if "GROUP BY" in s or "dashboard_" in s]
+
+
+def test_intake_holds_the_write_lock_only_to_write(client, desk, make, db):
+    """SQLite: the form is read and checked in a reader's transaction; the writer's begins
+    after it and holds the reads the service needs again, and the writes."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's one write lock; PostgreSQL locks rows")
+    url = order_url(make.device())
+    seen: list[str] = []
+
+    def keep(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split())[:60])
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert client.post(url, data=good_order(make)).status_code == 302
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    begins = [n for n, statement in enumerate(seen) if statement.startswith("BEGIN")]
+    assert [seen[n] for n in begins] == ["BEGIN", "BEGIN IMMEDIATE"], seen
+    reading, writing = seen[begins[0] : begins[1]], seen[begins[1] :]
+    assert not [s for s in reading if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert any(s.startswith("INSERT INTO repair_orders") for s in writing)
+    assert len(reading) > 4 and len(writing) < 16
 
 
 def test_a_refused_order_shows_the_workshops_ranked_again(client, desk, make, db):

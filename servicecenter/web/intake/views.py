@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from ...database import reads_first, write_transaction
 from ...domain.enums import Role
 from ...domain.errors import DomainError
 from ...extensions import db
@@ -170,30 +171,39 @@ def create_device(customer_id: int):
 
 
 @bp.post("/customers/<int:customer_id>/devices/<int:device_id>/orders")
+@reads_first
 @roles_required(Role.RECEPTIONIST)
 def create_order(customer_id: int, device_id: int):
+    """Open the order. The form is read and checked without the write lock; the order is then
+    written in a short writer's transaction, which reads again what it relies on (the service
+    checks it all again), so other desks wait for the writing only."""
     customer = customer_queries.get_customer(customer_id) or abort(404)
     device = _owned_device(customer, device_id)
-    suggestion, history, originals = _assessment(device)
+    suggestion, _history, originals = _assessment(device)
     form = _order_form(suggestion, originals, None, formdata=request.form)
     if form.validate_on_submit():
-        try:
-            order = intake.receive_device(
-                customer=customer,
-                device=device,
-                office=current_user.office,
-                workshop=get_workshop(form.workshop_id.data),
-                actor=current_user,
-                data=form.to_data(),
-                history=history,
-            )
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            # said before the commit expires the order and the user, which would be read again
-            opened = gettext("Order %(number)s is open.", number=order.number)
-            target = url_for("orders.detail", number=order.number)
-            db.session.commit()
-            flash(opened, "success")
-            return redirect(target)
+        data, workshop_id = form.to_data(), form.workshop_id.data
+        db.session.rollback()
+        with write_transaction():
+            customer = customer_queries.get_customer(customer_id) or abort(404)
+            device = _owned_device(customer, device_id)
+            try:
+                order = intake.receive_device(
+                    customer=customer,
+                    device=device,
+                    office=current_user.office,
+                    workshop=get_workshop(workshop_id),
+                    actor=current_user,
+                    data=data,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                apply_to_form(error, form)
+            else:
+                # said before the commit expires the order and the user (read again otherwise)
+                opened = gettext("Order %(number)s is open.", number=order.number)
+                target = url_for("orders.detail", number=order.number)
+                db.session.commit()
+                flash(opened, "success")
+                return redirect(target)
     return _render(customer, device, order_form=form), 422
