@@ -63,10 +63,19 @@ def paid_total(order_id: int) -> int:
     return payment_totals(order_id)[0]
 
 
+_SIGNED = sa.case((Payment.kind == PaymentKind.REFUND, -Payment.amount), else_=Payment.amount)
+
+
+def paid_column(order_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
+    """`paid_total` of the order `order_id` as a column, read with the order itself."""
+    paid = sa.func.coalesce(sa.func.sum(_SIGNED), 0)
+    return sa.select(paid).where(Payment.order_id == order_id).scalar_subquery()
+
+
 def payment_totals(order_id: int) -> tuple[int, int]:
     """Money received on an order (refunds deducted) and the part of it taken as prepayment
     (`totals_of` for payments loaded already)."""
-    signed = sa.case((Payment.kind == PaymentKind.REFUND, -Payment.amount), else_=Payment.amount)
+    signed = _SIGNED
     prepaid = sa.case((Payment.kind == PaymentKind.PREPAYMENT, Payment.amount), else_=0)
     total, prepayments = db.session.execute(
         sa.select(

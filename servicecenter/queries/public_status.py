@@ -17,7 +17,7 @@ from ..domain.payments import balance_due
 from ..domain.public_status import STAGE_OF, Stage, public_timeline
 from ..extensions import db
 from ..models import Feedback, Office, OrderLine, OrderStatusChange, QuoteDecision, RepairOrder
-from .orders import paid_total
+from .orders import paid_column
 
 
 @dataclass(frozen=True)
@@ -80,21 +80,30 @@ class PublicOrder:
     feedback_given: bool = False
 
 
-def _load(condition) -> RepairOrder | None:
-    return (
+@dataclass(frozen=True)
+class _Loaded:
+    order: RepairOrder
+    rated: bool
+    paid: int
+
+
+def _load(condition, *, customer: bool = False) -> _Loaded | None:
+    """The order with what its public page shows, in two queries: the order with its office,
+    device, whether it was rated and what was paid; then its history."""
+    neighbours = [joinedload(RepairOrder.office), joinedload(RepairOrder.device)]
+    if customer:  # the lookup by number checks the phone
+        neighbours.append(joinedload(RepairOrder.customer))
+    rated = sa.exists().where(Feedback.order_id == RepairOrder.id)
+    row = (
         db.session.execute(
-            sa.select(RepairOrder)
-            .options(
-                joinedload(RepairOrder.office),
-                joinedload(RepairOrder.device),
-                joinedload(RepairOrder.customer),
-                selectinload(RepairOrder.history),
-            )
+            sa.select(RepairOrder, rated, paid_column(RepairOrder.id))
+            .options(*neighbours, selectinload(RepairOrder.history))
             .where(condition)
         )
         .unique()
-        .scalar_one_or_none()
+        .one_or_none()
     )
+    return None if row is None else _Loaded(row[0], bool(row[1]), int(row[2]))
 
 
 def _quote(order: RepairOrder) -> PublicQuote | None:
@@ -139,17 +148,18 @@ def has_feedback(order_id: int) -> bool:
     )
 
 
-def _public(order: RepairOrder) -> PublicOrder:
+def _public(loaded: _Loaded) -> PublicOrder:
+    order = loaded.order
     stages = public_timeline([(change.to_status, change.created_at) for change in order.history])
     notes: dict[Stage, list[str]] = {}
     for change in order.history:
         if change.note_public and change.note:
             notes.setdefault(STAGE_OF[change.to_status], []).append(change.note)
     collected = order.status is OrderStatus.COLLECTED
-    rated = collected and has_feedback(order.id)
+    rated = collected and loaded.rated
     due = 0
     if order.status not in (OrderStatus.CANCELLED, OrderStatus.COLLECTED):
-        due = max(balance_due(order.amount_charged, paid_total(order.id)), 0)
+        due = max(balance_due(order.amount_charged, loaded.paid), 0)
     return PublicOrder(
         number=order.number,
         token=order.tracking_token,
@@ -174,26 +184,33 @@ def find_by_number(number: str, phone_last4: str) -> PublicOrder | None:
     Both failures give None, so the page cannot tell which one it was.
     """
     canonical = canonical_number(number or "")
-    order = _load(RepairOrder.number == canonical) if canonical else None
-    if order is None or not phone_ends_with(order.customer.phone, (phone_last4 or "").strip()):
+    loaded = _load(RepairOrder.number == canonical, customer=True) if canonical else None
+    if loaded is None or not phone_ends_with(
+        loaded.order.customer.phone, (phone_last4 or "").strip()
+    ):
         return None
-    return _public(order)
+    return _public(loaded)
+
+
+def _load_by_token(token: str) -> _Loaded | None:
+    if not token or len(token) > 64:
+        return None
+    loaded = _load(RepairOrder.tracking_token == token)
+    # Compare again in constant time: the lookup above is by index, the check is the secret.
+    if loaded is None or not hmac.compare_digest(loaded.order.tracking_token, token):
+        return None
+    return loaded
 
 
 def get_order_by_token(token: str) -> RepairOrder | None:
     """The order of a signed status link (for the customer's answers), or None."""
-    if not token or len(token) > 64:
-        return None
-    order = _load(RepairOrder.tracking_token == token)
-    # Compare again in constant time: the lookup above is by index, the check is the secret.
-    if order is None or not hmac.compare_digest(order.tracking_token, token):
-        return None
-    return order
+    loaded = _load_by_token(token)
+    return loaded.order if loaded is not None else None
 
 
 def find_by_token(token: str) -> PublicOrder | None:
-    order = get_order_by_token(token)
-    return _public(order) if order is not None else None
+    loaded = _load_by_token(token)
+    return _public(loaded) if loaded is not None else None
 
 
 def asking_change(order_id: int) -> OrderStatusChange | None:

@@ -333,9 +333,12 @@ def test_a_version_drawn_ahead_is_stored_as_drawn_unless_the_order_changed(make,
     assert stored.content is drawn.content
     db.session.commit()
     # a second desk drew the same version before the first stored it: it gets the stored one
-    assert documents.issue(
-        loaded(make, order), DocumentKind.QUOTE, actor=make.net.admin, drawn=drawn
-    ).id == stored.id
+    assert (
+        documents.issue(
+            loaded(make, order), DocumentKind.QUOTE, actor=make.net.admin, drawn=drawn
+        ).id
+        == stored.id
+    )
 
     later = documents.current_or_drawn(loaded(make, order), DocumentKind.QUOTE)
     assert later.id == stored.id  # nothing changed: the stored document, nothing drawn

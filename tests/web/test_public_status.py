@@ -12,6 +12,7 @@ from servicecenter.domain.enums import OrderStatus, PaymentKind, PaymentMethod
 from servicecenter.services import orders
 
 from .helpers import csrf_token
+from .test_health_and_lists import counting_queries
 
 # Every CSRF token on the page: the form's and the language switch's. A token carries a timestamp,
 # so two pages a second apart differ there (a flaky comparison if one were left in).
@@ -122,6 +123,24 @@ def test_the_signed_link_shows_the_same_page(client, order):
     assert 'id="stage">Ready for pickup</div>' in html and order.number in html
     assert "2,000.00" in html
     assert_private(html, order, token_allowed=True)
+
+
+@pytest.mark.parametrize("status", [OrderStatus.IN_REPAIR, OrderStatus.COLLECTED])
+def test_the_status_page_reads_twice(client, make, db, status):
+    """The order with its office, device, rating and payments in one query, its history in
+    the other: the page every customer opens."""
+    order = make.order(status)
+    db.session.commit()
+    path = f"/s/{order.tracking_token}"
+    lookup = {"number": order.number, "phone_last4": order.customer.phone[-4:]}
+    client.get(path)
+    with counting_queries(db) as statements:
+        assert client.get(path).status_code == 200
+    assert len(statements) <= 2, statements
+    with counting_queries(db) as statements:
+        page = client.post("/status", data=lookup)
+    assert page.status_code == 200 and order.number in page.text
+    assert len(statements) <= 2, statements
 
 
 @pytest.mark.parametrize("mangle", ["last", "short", "long", "case"])
