@@ -53,6 +53,7 @@ class Case:
     method: str = "GET"
     form: dict = field(default_factory=dict)  # a POST's body, its CSRF token added
     target: str = ""  # the requirement at the largest size, as printed
+    warm: bool = False  # request every path once first (a reprint finds its document stored)
 
 
 @dataclass
@@ -203,10 +204,16 @@ def cases(data: Sample) -> list[Case]:
         ),
         Case("dashboard", "admin", ["/dashboard"], target="p95<300"),
         Case(
-            "contract PDF",
+            "contract PDF, first print",
             "reception",
             [f"/orders/{n}/documents/contract.pdf" for n in data.desk_orders],
             target="p50<100",
+        ),
+        Case(
+            "contract PDF, reprint",
+            "reception",
+            [f"/orders/{n}/documents/contract.pdf" for n in data.desk_orders[-100:]],
+            warm=True,
         ),
         Case(
             "intake (writes)",
@@ -373,6 +380,8 @@ def measure(size, url, *, duration, connections, rng) -> list[Result]:
             if case.method == "POST":
                 form["csrf_token"] = browser.token(port, "/intake")
             before = _sequences(url) if case.method == "POST" else None
+            for path in case.paths if case.warm else ():
+                assert browser.request(port, "GET", path)[0] == 200, path
             queries = count_queries(browser, port, case, form, rng)
             load = run_wrk(
                 port,
@@ -434,7 +443,7 @@ def judge(results: list[Result]) -> None:
     for name in ("technician's queue", "order list, filtered", "order page"):
         verdict(name, by[name].p95 < 50 and by[name].queries_max <= 6)
     verdict("dashboard", by["dashboard"].p95 < 300)
-    verdict("contract PDF", by["contract PDF"].p50 < 100)
+    verdict("contract PDF, first print", by["contract PDF, first print"].p50 < 100)
     intake = by["intake (writes)"]
     verdict("intake (writes)", intake.rps >= 100 and "NOT" not in intake.note)
 
