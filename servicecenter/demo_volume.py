@@ -215,6 +215,7 @@ def generate(
     _counters(run)
     _advance_sequences()
     db.session.commit()
+    _analyze()
     rolled: list[date] = []
     if roll_up:
         if progress:
@@ -842,6 +843,17 @@ def _counters(run: _Run) -> None:
                 office_id=office_id, year=year, last_value=last
             )
         )
+
+
+def _analyze() -> None:
+    """Table statistics for the planner, as after any bulk load: PostgreSQL would gather them
+    only when autovacuum comes round, and plan the first queries on empty-table guesses."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE"))
+    else:
+        db.session.execute(sa.text("PRAGMA analysis_limit = 1000"))
+        db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
 
 
 def _advance_sequences() -> None:
