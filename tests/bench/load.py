@@ -225,6 +225,9 @@ def cases(data: Sample) -> list[Case]:
                 "workshop_id": str(data.workshop_id),
                 "complaint": "Does not power on",
                 "condition": "Scratches",
+                # what the desk fills for a paid order, so that its contract can be printed
+                "declared_value": "15000",
+                "estimate": "5000",
                 "prepayment_method": "cash",
             },
             target="≥100/s, numbers unique and gapless",
