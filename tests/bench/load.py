@@ -212,7 +212,7 @@ def cases(data: Sample) -> list[Case]:
         Case(
             "contract PDF, reprint",
             "reception",
-            [f"/orders/{n}/documents/contract.pdf" for n in data.desk_orders[-100:]],
+            [f"/orders/{n}/documents/contract.pdf" for n in data.desk_orders[:100]],
             warm=True,
         ),
         Case(
