@@ -75,11 +75,10 @@ def paid_column(order_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
 def payment_totals(order_id: int) -> tuple[int, int]:
     """Money received on an order (refunds deducted) and the part of it taken as prepayment
     (`totals_of` for payments loaded already)."""
-    signed = _SIGNED
     prepaid = sa.case((Payment.kind == PaymentKind.PREPAYMENT, Payment.amount), else_=0)
     total, prepayments = db.session.execute(
         sa.select(
-            sa.func.coalesce(sa.func.sum(signed), 0), sa.func.coalesce(sa.func.sum(prepaid), 0)
+            sa.func.coalesce(sa.func.sum(_SIGNED), 0), sa.func.coalesce(sa.func.sum(prepaid), 0)
         ).where(Payment.order_id == order_id)
     ).one()
     return int(total), int(prepayments)
@@ -148,11 +147,9 @@ def search_condition(q: str) -> sa.ColumnElement[bool] | None:
         prefixes.append(prefix)
     serial = text.replace(" ", "").upper()
     serial_match = starts_with(Device.serial, serial) if len(serial) >= 3 else None
-    parents = []
-    if serial_match is not None:
-        parents.append(sa.select(Device.id).where(serial_match))
-    if prefixes:
-        parents.append(customer_ids_by_keys(prefixes))
+    devices = sa.select(Device.id).where(serial_match) if serial_match is not None else None
+    customers = customer_ids_by_keys(prefixes) if prefixes else None
+    parents = [found for found in (devices, customers) if found is not None]
     if number_match is None and not parents:
         return sa.false()
     if parents and _many(parents):
@@ -163,10 +160,10 @@ def search_condition(q: str) -> sa.ColumnElement[bool] | None:
             walked.append(customer_has_key(RepairOrder.customer_id, prefixes))
         return sa.or_(*walked)
     named = [] if number_match is None else [sa.select(RepairOrder.id).where(number_match)]
-    if serial_match is not None:
-        named.append(sa.select(RepairOrder.id).where(RepairOrder.device_id.in_(parents[0])))
-    if prefixes:
-        named.append(sa.select(RepairOrder.id).where(RepairOrder.customer_id.in_(parents[-1])))
+    if devices is not None:
+        named.append(sa.select(RepairOrder.id).where(RepairOrder.device_id.in_(devices)))
+    if customers is not None:
+        named.append(sa.select(RepairOrder.id).where(RepairOrder.customer_id.in_(customers)))
     return RepairOrder.id.in_(sa.union_all(*named))
 
 

@@ -81,7 +81,7 @@ def _order_form(suggestion, originals, routes, formdata=None) -> OrderForm:
             if workshop.active
         ]
     else:
-        _offer_workshops(form, routes)
+        form.workshop_id.choices = workshop_choices(routes)
     if formdata is None:
         form.workshop_id.data = next(
             (route.workshop.id for route in routes if route.refusal is None), None
@@ -92,10 +92,6 @@ def _order_form(suggestion, originals, routes, formdata=None) -> OrderForm:
     if formdata is None and originals:
         form.original_order_id.data = suggestion.original_order_id or 0
     return form
-
-
-def _offer_workshops(form: OrderForm, routes: list[routing.Suggestion]) -> None:
-    form.workshop_id.choices = workshop_choices(routes)
 
 
 def _typed(form, name: str) -> str:
@@ -121,7 +117,7 @@ def _render(customer=None, device=None, *, customer_form=None, device_form=None,
         if order_form is None:
             order_form = _order_form(suggestion, originals, routes)
         else:  # posted and shown again: now ranked, with the reasons beside
-            _offer_workshops(order_form, routes)
+            order_form.workshop_id.choices = workshop_choices(routes)
         context.update(
             suggestion=suggestion,
             history=history,

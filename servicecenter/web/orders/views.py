@@ -130,10 +130,8 @@ def _render_detail(
 def _messages_context(order) -> dict:
     """The messages to the customer and the reminders recorded; the notice before disposal
     apart, for the page's top while the device still waits."""
-    # Reminders begin once the device is ready, and a ready order only moves on to collected:
-    # an order not there yet has none to ask for.
-    waited = order.status in (OrderStatus.READY, OrderStatus.COLLECTED)
-    reminders = reminder_queries.recorded(order.reminders) if waited else []
+    # read with the order (queries.orders.get_order_for); none before the device is ready
+    reminders = reminder_queries.recorded(order.reminders)
     notice = reminder_queries.disposal_notice(reminders)
     return dict(
         messages=notification_queries.list_for_order(order.id),
