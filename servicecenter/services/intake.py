@@ -147,21 +147,25 @@ class OrderData:
 def allocate_number(office: Office, year: int) -> int:
     """Take the next sequence number of the office for the year, in the caller's transaction.
 
-    The counter row is created on first use (ON CONFLICT DO NOTHING copes with two first uses at
-    once) and incremented by one UPDATE that locks the row until commit, so concurrent intakes
-    queue for it and a rolled-back intake leaves no gap.
+    One UPDATE increments the counter and locks its row until commit, so concurrent intakes
+    queue for it and a rolled-back intake leaves no gap. The row is created on the year's first
+    use (ON CONFLICT DO NOTHING copes with two first uses at once).
     """
+    increment = (
+        sa.update(OrderNumberCounter)
+        .where(OrderNumberCounter.office_id == office.id, OrderNumberCounter.year == year)
+        .values(last_value=OrderNumberCounter.last_value + 1)
+        .returning(OrderNumberCounter.last_value)
+    )
+    taken = db.session.execute(increment).scalar_one_or_none()
+    if taken is not None:
+        return taken
     db.session.execute(
         insert_ignoring_conflicts(OrderNumberCounter)
         .values(office_id=office.id, year=year, last_value=0)
         .on_conflict_do_nothing()
     )
-    return db.session.execute(
-        sa.update(OrderNumberCounter)
-        .where(OrderNumberCounter.office_id == office.id, OrderNumberCounter.year == year)
-        .values(last_value=OrderNumberCounter.last_value + 1)
-        .returning(OrderNumberCounter.last_value)
-    ).scalar_one()
+    return db.session.execute(increment).scalar_one()
 
 
 def receive_device(
@@ -212,7 +216,10 @@ def receive_device(
         except PaymentError as error:
             error.field = "prepayment"  # the intake form's field, not the payment form's
             raise
+    messages = notifications.drafts_for(customer, Event.ACCEPTED, office.locale)
 
+    # From the number on, every other intake of the office waits for this one to commit: only
+    # writes follow, so that wait is short.
     sequence = allocate_number(office, today.year)
     order = RepairOrder(
         number=format_number(office.code, today.year, sequence),
@@ -262,5 +269,12 @@ def receive_device(
                 created_at=now,
             )
         )
-    notifications.queue_for(order, Event.ACCEPTED, now=now)
+    notifications.queue_drafts(
+        order,
+        Event.ACCEPTED,
+        messages,
+        locale=office.locale,
+        now=now,
+        paid=data.prepayment or 0,
+    )
     return order

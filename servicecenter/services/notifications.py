@@ -65,27 +65,37 @@ def enabled_channels(event: Event) -> set[Channel]:
     return {channel for channel in Channel if saved.get(channel, True)}
 
 
-def template_text(event: Event, channel: Channel, locale: str) -> tuple[str, str]:
-    """The admin's subject and body in a language, or the built-in ones."""
-    row = db.session.execute(
-        sa.select(NotificationTemplate.subject, NotificationTemplate.body).where(
-            NotificationTemplate.event == event,
-            NotificationTemplate.channel == channel,
-            NotificationTemplate.locale == locale,
+def template_texts(event: Event, locale: str) -> dict[Channel, tuple[str, str]]:
+    """The admin's subject and body of the event on each channel in a language, or the built-in
+    ones (one query for every channel)."""
+    template = NotificationTemplate
+    saved = {
+        row.channel: (row.subject, row.body)
+        for row in db.session.execute(
+            sa.select(template.channel, template.subject, template.body).where(
+                template.event == event, template.locale == locale
+            )
         )
-    ).first()
-    return (row.subject, row.body) if row is not None else default_text(event, channel, locale)
+    }
+    return {
+        channel: saved.get(channel) or default_text(event, channel, locale) for channel in Channel
+    }
 
 
 # --- queueing --------------------------------------------------------------------------------
 
 
-def placeholder_values(order: RepairOrder, locale: str) -> dict[str, str]:
-    """What the placeholders of the order's messages stand for, written for `locale`."""
+def placeholder_values(
+    order: RepairOrder, locale: str, *, paid: int | None = None
+) -> dict[str, str]:
+    """What the placeholders of the order's messages stand for, written for `locale` (`paid`:
+    what the order was paid, when the caller knows it without asking)."""
     office = db.session.get(Office, order.office_id)
     customer = db.session.get(Customer, order.customer_id)
     device = db.session.get(Device, order.device_id)
-    due = balance_due(order.amount_charged, paid_total(order.id)) if order.id else 0
+    if paid is None and order.id:
+        paid = paid_total(order.id)
+    due = balance_due(order.amount_charged, paid) if order.id else 0
     link = status_url(order.tracking_token)
     return {
         "order_number": order.number,
@@ -116,6 +126,78 @@ def _recipient(customer: Customer, channel: Channel) -> str | None:
     return customer.phone if customer.consent_sms and customer.phone else None
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One message of an event, worked out before its order is written: where it goes and the
+    admin's words with the placeholders still in them."""
+
+    channel: Channel
+    recipient: str
+    subject: str
+    body: str
+
+
+def drafts_for(
+    customer: Customer, event: Event, locale: str, *, channels: set[Channel] | None = None
+) -> list[Draft]:
+    """The event's messages to the customer: one per channel the admin enabled for the event,
+    that the customer consented to and has an address for. Reads only, so intake does it before
+    it takes the office's next number (and with it the lock other desks wait on)."""
+    texts = None
+    drafts = []
+    for channel in sorted(enabled_channels(event) if channels is None else channels):
+        recipient = _recipient(customer, channel)
+        if recipient is None:
+            continue
+        texts = texts or template_texts(event, locale)
+        subject, body = texts[channel]
+        if body.strip():
+            drafts.append(Draft(channel, recipient, subject, body))
+    return drafts
+
+
+def queue_drafts(
+    order: RepairOrder,
+    event: Event,
+    drafts: list[Draft],
+    *,
+    locale: str,
+    now: datetime,
+    extra: dict[str, str] | None = None,
+    key: str | None = None,
+    paid: int | None = None,
+) -> list:
+    """Queue the drafts for the order in the caller's transaction, their placeholders filled.
+    Sent by dispatch_due once the transaction has committed; a rollback drops them."""
+    if not drafts:
+        return []
+    values = placeholder_values(order, locale, paid=paid)
+    values.update({name: value(locale) for name, value in (extra or {}).items()})
+    queued = []
+    for draft in drafts:
+        notification = Notification(
+            order_id=order.id,
+            customer_id=order.customer_id,
+            event=event,
+            channel=draft.channel,
+            recipient=draft.recipient,
+            locale=locale,
+            subject=render(draft.subject, values)[:MAX_SUBJECT_LENGTH]
+            if draft.channel is Channel.EMAIL
+            else "",
+            body=render(draft.body, values),
+            state=State.QUEUED,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            dedupe_key=f"{key}:{draft.channel}" if key else None,
+        )
+        db.session.add(notification)
+        queued.append(notification)
+    db.session.flush()
+    return queued
+
+
 def queue_for(
     order: RepairOrder,
     event: Event,
@@ -125,50 +207,19 @@ def queue_for(
     key: str | None = None,
     channels: set[Channel] | None = None,
 ) -> list:
-    """Queue the event's messages in the caller's transaction: one per channel the admin enabled
-    for the event, that the customer consented to and has an address for, in the office's
-    language. Sent by dispatch_due once the transaction has committed; a rollback drops them.
+    """Queue the event's messages in the caller's transaction (see drafts_for and queue_drafts),
+    in the office's language.
 
     `extra` fills placeholders only some events have (a callable gets the locale); `key`, given
     by a job, marks each message `<key>:<channel>` so that it is queued once however often the
     job runs (the caller records what it did in the same transaction, so this is a backstop).
     `channels`: the event's enabled channels when a batch has read them once already."""
-    now = now or utcnow()
     customer = db.session.get(Customer, order.customer_id)
     locale = db.session.get(Office, order.office_id).locale
-    queued = []
-    values = None
-    for channel in sorted(enabled_channels(event) if channels is None else channels):
-        recipient = _recipient(customer, channel)
-        if recipient is None:
-            continue
-        subject, body = template_text(event, channel, locale)
-        if not body.strip():
-            continue
-        if values is None:
-            values = placeholder_values(order, locale)
-            values.update({name: value(locale) for name, value in (extra or {}).items()})
-        notification = Notification(
-            order_id=order.id,
-            customer_id=customer.id,
-            event=event,
-            channel=channel,
-            recipient=recipient,
-            locale=locale,
-            subject=render(subject, values)[:MAX_SUBJECT_LENGTH]
-            if channel is Channel.EMAIL
-            else "",
-            body=render(body, values),
-            state=State.QUEUED,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-            dedupe_key=f"{key}:{channel}" if key else None,
-        )
-        db.session.add(notification)
-        queued.append(notification)
-    db.session.flush()
-    return queued
+    drafts = drafts_for(customer, event, locale, channels=channels)
+    return queue_drafts(
+        order, event, drafts, locale=locale, now=now or utcnow(), extra=extra, key=key
+    )
 
 
 def queue_digest(
