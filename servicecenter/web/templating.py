@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from babel import dates
 from flask import Flask, current_app
 from flask_babel import format_currency, format_datetime, get_locale, to_user_timezone
+from flask_babel.speaklater import LazyString
 
 from .. import labels
 from ..domain.money import to_decimal
@@ -58,7 +59,10 @@ class _Labels:
 @cache
 def _translated(name: str, locale: str) -> dict:
     # called while `locale` is the current one, so str() gives that language's words
-    return {key: str(words) for key, words in getattr(labels, name).items()}
+    return {
+        key: str(words) if isinstance(words, LazyString) else words
+        for key, words in getattr(labels, name).items()
+    }
 
 
 def register(app: Flask) -> None:
