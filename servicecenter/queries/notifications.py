@@ -54,15 +54,32 @@ def rules() -> dict[tuple[Event, Channel], NotificationRule]:
 
 def texts_of(event: Event, channel: Channel, locales) -> dict[str, tuple[str, str]]:
     """Subject and body per language: the saved ones, else the built-in ones."""
+    pairs = [(channel, locale) for locale in locales]
+    found = _texts(event, pairs, NotificationTemplate.channel == channel)
+    return {locale: found[channel, locale] for locale in locales}
+
+
+def texts_in(event: Event, locale: str) -> dict[Channel, tuple[str, str]]:
+    """Subject and body per channel in one language, the saved ones else the built-in ones
+    (what the event's messages say; one query for every channel)."""
+    pairs = [(channel, locale) for channel in Channel]
+    found = _texts(event, pairs, NotificationTemplate.locale == locale)
+    return {channel: found[channel, locale] for channel in Channel}
+
+
+def _texts(event: Event, pairs, *narrowed) -> dict[tuple[Channel, str], tuple[str, str]]:
+    """(subject, body) of the event per (channel, language) asked for, in one query (`narrowed`:
+    conditions on the saved templates that keep the pairs asked for)."""
     saved = {
-        template.locale: (template.subject, template.body)
-        for template in db.session.scalars(
-            sa.select(NotificationTemplate).where(
-                NotificationTemplate.event == event, NotificationTemplate.channel == channel
-            )
+        (row.channel, row.locale): (row.subject, row.body)
+        for row in db.session.scalars(
+            sa.select(NotificationTemplate).where(NotificationTemplate.event == event, *narrowed)
         )
     }
-    return {locale: saved.get(locale) or default_text(event, channel, locale) for locale in locales}
+    return {
+        (channel, locale): saved.get((channel, locale)) or default_text(event, channel, locale)
+        for channel, locale in pairs
+    }
 
 
 def customised() -> set[tuple[Event, Channel]]:

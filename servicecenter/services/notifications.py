@@ -26,7 +26,6 @@ from ..domain.notifications import (
     State,
     TemplateError,
     check_template,
-    default_text,
     render,
     retry_delay,
 )
@@ -43,6 +42,7 @@ from ..models import (
     User,
 )
 from ..models._types import utcnow
+from ..queries import notifications as notification_queries
 from ..queries.orders import paid_total
 from .atomic import atomic
 from .documents import feedback_url, status_url
@@ -63,23 +63,6 @@ def enabled_channels(event: Event) -> set[Channel]:
         ).all()
     )
     return {channel for channel in Channel if saved.get(channel, True)}
-
-
-def template_texts(event: Event, locale: str) -> dict[Channel, tuple[str, str]]:
-    """The admin's subject and body of the event on each channel in a language, or the built-in
-    ones (one query for every channel)."""
-    template = NotificationTemplate
-    saved = {
-        row.channel: (row.subject, row.body)
-        for row in db.session.execute(
-            sa.select(template.channel, template.subject, template.body).where(
-                template.event == event, template.locale == locale
-            )
-        )
-    }
-    return {
-        channel: saved.get(channel) or default_text(event, channel, locale) for channel in Channel
-    }
 
 
 # --- queueing --------------------------------------------------------------------------------
@@ -149,7 +132,7 @@ def drafts_for(
         recipient = _recipient(customer, channel)
         if recipient is None:
             continue
-        texts = texts or template_texts(event, locale)
+        texts = texts or notification_queries.texts_in(event, locale)
         subject, body = texts[channel]
         if body.strip():
             drafts.append(Draft(channel, recipient, subject, body))
