@@ -8,8 +8,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from .database import configure_engine
-from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from .database import configure_engine, end_reads_with_commit
+from .extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
+    end_reads_with_commit(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     session.configure(login_manager)
@@ -69,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.install_template_gettext(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -45,6 +45,16 @@ class Base:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     STATUS_RATE_LIMIT = "30 per minute;300 per hour"
 
+    # Costly figures (the dashboard's panels, the workshops' load at routing) are computed once
+    # per FIGURES_CACHE_SECONDS for everyone (queries.remembered). SimpleCache is per process;
+    # CACHE_REDIS_URL (production) shares them across workers and hosts; deployments that share
+    # one Redis set a CACHE_KEY_PREFIX each.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = ""
+    CACHE_KEY_PREFIX = "servicecenter:"
+    CACHE_DEFAULT_TIMEOUT = 60
+    FIGURES_CACHE_SECONDS = 60
+
     # Argon2 cost; testing lowers it so the suite stays fast.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -130,6 +140,9 @@ class Testing(Base):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Figures are computed on every request: a test sees what it has just written (the tests of
+    # the cache itself turn it on).
+    FIGURES_CACHE_SECONDS = 0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8192
     SERVER_NAME = None
@@ -158,6 +171,9 @@ ENVIRONMENT_OVERRIDES = {
     "SECRET_KEY": "SECRET_KEY",
     "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "CACHE_REDIS_URL": "CACHE_REDIS_URL",
+    "CACHE_KEY_PREFIX": "CACHE_KEY_PREFIX",  # deployments sharing one Redis keep apart
+    "FIGURES_CACHE_SECONDS": "FIGURES_CACHE_SECONDS",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "MAIL_SERVER": "MAIL_SERVER",
@@ -178,9 +194,11 @@ def environment_overrides() -> dict:
     values = {
         key: os.environ[var] for key, var in ENVIRONMENT_OVERRIDES.items() if os.environ.get(var)
     }
-    for key in ("TRUSTED_PROXIES", "MAIL_PORT", "NOTIFY_MAX_ATTEMPTS"):
+    for key in ("TRUSTED_PROXIES", "MAIL_PORT", "NOTIFY_MAX_ATTEMPTS", "FIGURES_CACHE_SECONDS"):
         if key in values:
             values[key] = int(values[key])
+    if "CACHE_REDIS_URL" in values:  # a Redis to share the figures in is the cache to use
+        values["CACHE_TYPE"] = "RedisCache"
     if "MAIL_USE_TLS" in values:
         values["MAIL_USE_TLS"] = values["MAIL_USE_TLS"].lower() in ("1", "true", "yes", "on")
     return values

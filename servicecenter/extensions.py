@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -35,3 +36,7 @@ babel = Babel()
 bootstrap = Bootstrap5()
 # Limits are declared per view (login, public status); nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Figures that are costly to compute and may be a minute old (the dashboard, the workshops'
+# load at routing): per process by default, in Redis when CACHE_REDIS_URL is set, so that the
+# workers of every host compute them once between them.
+cache = Cache()

@@ -2,7 +2,8 @@
 them: each host is gunicorn with deploy/gunicorn.conf.py and the production configuration, the
 schema comes from `flask db upgrade` (the release step). Rate limits hold across the hosts, an
 order taken on one is seen on the other (numbers stay unique when both take orders at once),
-a session signed on one host is good on the other, and a job started on both runs once.
+a session signed on one host is good on the other, a job started on both runs once, and the
+dashboard's figures computed on one host are what the other shows.
 
 PostgreSQL and Redis only (`make test-pg`); on SQLite the test is skipped.
 """
@@ -33,24 +34,16 @@ from servicecenter.models._types import utcnow
 from .databases import scratch_database
 from .factories import PASSWORD, Factory
 from .http_client import Browser
+from .local_redis import REDIS_URL, redis_answers
 from .notify_helpers import consenting
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-REDIS = ("127.0.0.1", 6379)
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
+RUN_PREFIX = f"scale-out-{secrets.token_hex(4)}:"
 
 
 pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") or not _redis_answers(),
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") or not redis_answers(),
     reason="several hosts need PostgreSQL (TEST_DATABASE_URL) and Redis on 127.0.0.1:6379",
 )
 
@@ -76,7 +69,9 @@ def _environment(url: str, port: int | None = None) -> dict[str, str]:
         SERVICECENTER_CONFIG="production",
         SECRET_KEY="scale-out-test-" + "x" * 40,  # the same on every host
         DATABASE_URL=url,
-        RATELIMIT_STORAGE_URI=f"redis://{REDIS[0]}:{REDIS[1]}/0",
+        RATELIMIT_STORAGE_URI=REDIS_URL,
+        CACHE_REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=RUN_PREFIX,  # figures kept by earlier runs stay apart
         PUBLIC_BASE_URL="https://service.example.com",
         TRUSTED_PROXIES="1",
         WEB_CONCURRENCY="2",
@@ -250,3 +245,31 @@ def test_a_job_started_on_both_hosts_runs_once(hosts):
     assert messages == 2  # its e-mail and its SMS, once each
     # both started it: one ran it, the other found it running (or, a moment later, nothing left)
     assert len(outcomes) == 2 and JobOutcome.OK in outcomes
+
+
+def test_the_dashboard_computed_on_one_host_is_shown_by_the_other(hosts):
+    a, b = hosts.ports
+    manager = Browser(_someone())
+    assert manager.log_in(a, "admin", PASSWORD) == 302
+    status, _location, first, _headers = manager.request(a, "GET", "/dashboard")
+    assert status == 200
+    # The waiting order leaves the "ready" row: a host computing its own figures would show it.
+    with hosts.app.app_context():
+        db.session.execute(
+            sa.update(RepairOrder)
+            .where(RepairOrder.id == hosts.ids["waiting"])
+            .values(status=OrderStatus.IN_REPAIR)
+        )
+        db.session.commit()
+    status, _location, second, _headers = manager.request(b, "GET", "/dashboard")
+    assert status == 200
+
+    def panel(page: str) -> str:
+        return page[
+            page.index('id="table-open"') : page.index("</table>", page.index('id="table-open"'))
+        ]
+
+    def moment(page: str) -> str:
+        return page[page.index('id="computed-at"') :].split("</p>", 1)[0]
+
+    assert panel(second) == panel(first) and moment(second) == moment(first)

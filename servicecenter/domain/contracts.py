@@ -130,3 +130,16 @@ _REFUSALS = {
 def routing_refusal(terms: Terms | None, today: date) -> str | None:
     """Why a new order cannot go to a partner workshop under these terms today, if it cannot."""
     return _REFUSALS.get(status_of(terms, today))
+
+
+WORKSHOP_INACTIVE = N_("This workshop does not take orders now.")
+
+
+def workshop_refusal(
+    *, active: bool, partner: bool, terms: Terms | None, today: date
+) -> str | None:
+    """Why a new order cannot go to a workshop today (inactive, or a partner without a contract
+    in force: `terms` is its contract in force, else its latest), if it cannot."""
+    if not active:
+        return WORKSHOP_INACTIVE
+    return routing_refusal(terms, today) if partner else None

@@ -130,9 +130,10 @@ def find_devices(serial_text: str) -> list[Device]:
 
 
 def get_device(device_id: int) -> Device | None:
-    return db.session.execute(
-        sa.select(Device).options(joinedload(Device.customer)).where(Device.id == device_id)
-    ).scalar_one_or_none()
+    if not 0 < device_id < 2**63:  # an id typed into an address can be any size
+        return None
+    # with its customer; one already in the session is not read again
+    return db.session.get(Device, device_id, options=[joinedload(Device.customer)])
 
 
 def device_history(device_id: int) -> list[RepairOrder]:

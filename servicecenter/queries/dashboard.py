@@ -118,6 +118,18 @@ def scoped(user: User, filters: DashboardFilter) -> DashboardFilter:
     return filters
 
 
+def scope_key(user: User) -> str:
+    """Whose figures these are: users with the same scope see the same figures (and may share
+    them in the cache), users with another never do."""
+    if user.role is Role.ADMIN:
+        return "network"
+    if user.role is Role.RECEPTIONIST and user.office_id is not None:
+        return f"office-{user.office_id}"
+    if user.role.is_workshop_staff and user.workshop_id is not None:
+        return f"workshop-{user.workshop_id}"
+    return "nothing"
+
+
 @dataclass(frozen=True)
 class Choices:
     """What the filter form offers the user: only places and people within their scope."""

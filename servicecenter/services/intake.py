@@ -12,6 +12,7 @@ from flask import current_app
 from ..database import insert_ignoring_conflicts
 from ..domain import warranty
 from ..domain.contact import normalize_phone, normalize_serial
+from ..domain.contracts import WORKSHOP_INACTIVE
 from ..domain.enums import (
     CustomerKind,
     DeviceCategory,
@@ -189,8 +190,8 @@ def receive_device(
     if device.customer_id != customer.id:
         raise DomainError(N_("This device belongs to another customer."))
     if not workshop.active:
-        raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
-    network.check_routable(workshop, today)
+        raise DomainError(WORKSHOP_INACTIVE, field="workshop_id")
+    contract = network.check_routable(workshop, today)
     suggestion, history = assess_device(device, today=today)
     warranty.check_kind(
         data.kind,
@@ -199,7 +200,7 @@ def receive_device(
         eligible_original_ids={order.id for order in eligible_originals(history, today=today)},
     )
     promised = data.promised_date or warranty.default_promised_date(
-        data.kind, today, network.promised_turnaround(workshop, today)
+        data.kind, today, network.promised_turnaround(workshop, today, contract=contract)
     )
     warranty.check_promised_date(data.kind, today, promised)
     if data.prepayment:

@@ -12,13 +12,14 @@ from ..domain.contracts import (
     Terms,
     check_no_overlap,
     check_terms,
-    routing_refusal,
     split_brands,
+    workshop_refusal,
 )
 from ..domain.enums import DeviceCategory, Role, WorkshopKind
 from ..domain.errors import N_, DomainError, NotPermitted, StaleEdit
 from ..extensions import db
 from ..models import Office, User, Workshop, WorkshopContract
+from ..queries import routing
 from .atomic import atomic
 
 
@@ -165,6 +166,7 @@ def save_workshop(
         "turnaround_days": data.turnaround_days,
         "active": data.active,
     }
+    routing.network_changed()
     return _apply(Workshop, workshop, fields)
 
 
@@ -241,6 +243,7 @@ def save_contract(
         "labour_share_percent": terms.labour_share_percent,
         "active": terms.active,
     }
+    routing.network_changed()
     return _apply(WorkshopContract, contract, {"workshop_id": workshop.id, **fields})
 
 
@@ -253,30 +256,50 @@ def contract_in_force(workshop: Workshop, today: date) -> WorkshopContract | Non
     return contracts[0] if contracts else None
 
 
+def _partner_contract(workshop: Workshop, today: date) -> WorkshopContract | None:
+    """What routing to the workshop depends on: a partner's contract (in force, else its
+    latest); None for our own workshops and inactive ones, which no contract can open."""
+    if not workshop.active or workshop.kind is not WorkshopKind.PARTNER:
+        return None
+    return contract_in_force(workshop, today)
+
+
+def _refusal(workshop: Workshop, contract: WorkshopContract | None, today: date) -> str | None:
+    return workshop_refusal(
+        active=workshop.active,
+        partner=workshop.kind is WorkshopKind.PARTNER,
+        terms=contract.terms if contract else None,
+        today=today,
+    )
+
+
 def refusal_for(workshop: Workshop, today: date) -> str | None:
     """Why a new order cannot go to this workshop today (inactive, or a partner without a
     contract in force), if it cannot."""
-    if not workshop.active:
-        return N_("This workshop does not take orders now.")
-    if workshop.kind is not WorkshopKind.PARTNER:
-        return None
-    contract = contract_in_force(workshop, today)
-    return routing_refusal(contract.terms if contract else None, today)
+    return _refusal(workshop, _partner_contract(workshop, today), today)
 
 
-def promised_turnaround(workshop: Workshop, today: date) -> int:
-    """Days a workshop is held to: its contract's promise for a partner, else its own."""
+_UNREAD = object()
+
+
+def promised_turnaround(workshop: Workshop, today: date, *, contract=_UNREAD) -> int:
+    """Days a workshop is held to: its contract's promise for a partner, else its own
+    (`contract`: the partner's contract as check_routable found it, not read again)."""
     if workshop.kind is WorkshopKind.PARTNER:
-        contract = contract_in_force(workshop, today)
+        if contract is _UNREAD:
+            contract = contract_in_force(workshop, today)
         if contract is not None and contract.terms.in_force(today):
             return contract.turnaround_days
     return workshop.turnaround_days
 
 
-def check_routable(workshop: Workshop, today: date) -> None:
+def check_routable(workshop: Workshop, today: date) -> WorkshopContract | None:
     """Refuse routing a new order to an inactive workshop or to a partner without a contract in
-    force today. Raises ContractError on the `workshop_id` field.
+    force today. Raises ContractError on the `workshop_id` field. Returns the partner's contract
+    (None for our own workshops), for promised_turnaround.
     """
-    reason = refusal_for(workshop, today)
+    contract = _partner_contract(workshop, today)
+    reason = _refusal(workshop, contract, today)
     if reason is not None:
         raise ContractError(reason, field="workshop_id")
+    return contract

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import workflow
+from ..domain.contracts import WORKSHOP_INACTIVE
 from ..domain.enums import OrderStatus, PaymentKind, PaymentMethod, Role, WorkshopKind
 from ..domain.errors import N_, DomainError, NotPermitted
 from ..domain.notifications import EVENT_OF_STATUS
@@ -31,11 +32,23 @@ WORK_EDITABLE = (
 )
 
 
+_UNREAD = object()
+
+
 def order_facts(
-    order: RepairOrder, *, lines=None, payments=None, custody=None
+    order: RepairOrder, *, lines=None, payments=None, custody=None, refusal=_UNREAD
 ) -> workflow.OrderFacts:
     """The order as the workflow guards see it: reads its lines, payments and handovers, but
-    those the caller has in hand already (the order page: lines, payments, custody facts)."""
+    those the caller has in hand already (the order page: lines, payments, custody facts, and
+    the refusal of its workshop as the routing read it a moment ago; a change of status reads
+    them all again)."""
+    if refusal is _UNREAD:
+        # Only an order at the counter is about to be sent: only then is the contract read.
+        refusal = (
+            network.refusal_for(order.workshop, local_date())
+            if order.status is OrderStatus.RECEIVED
+            else None
+        )
     pending_parts, missing_serials = order_lines.counts(order, lines)
     paid, prepaid = payment_totals(order.id) if payments is None else totals_of(payments)
     place, in_handover = custody_facts(order.id) if custody is None else custody
@@ -51,10 +64,7 @@ def order_facts(
         workshop_in_office=order.workshop.is_inside(order.office_id),
         approved_amount=order.approved_amount,
         partner_workshop=order.workshop.kind is WorkshopKind.PARTNER,
-        # Only an order at the counter is about to be sent: only then is the contract read.
-        routing_refusal=network.refusal_for(order.workshop, local_date())
-        if order.status is OrderStatus.RECEIVED
-        else None,
+        routing_refusal=refusal,
         accepted=order.accepted_at is not None,
         pending_parts=pending_parts,
         missing_serials=missing_serials,
@@ -275,7 +285,7 @@ def reroute(
     if (message := workflow.not_in_handover(order_facts(order), workflow.Request())) is not None:
         raise DomainError(message, field="workshop_id")
     if not workshop.active:
-        raise DomainError(N_("This workshop does not take orders now."), field="workshop_id")
+        raise DomainError(WORKSHOP_INACTIVE, field="workshop_id")
     network.check_routable(workshop, local_date())
     order.workshop_id = workshop.id
     order.workshop = workshop

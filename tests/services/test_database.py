@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from servicecenter.database import write_transaction
+from servicecenter.domain.enums import OrderStatus
 
 
 @pytest.fixture
@@ -70,3 +71,53 @@ def test_foreign_keys_are_enforced(db):
                 " VALUES (424242, 'phone', 'a', 'b', 'c', CURRENT_TIMESTAMP)"
             )
         )
+
+
+@pytest.fixture
+def postgresql_only(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL: psycopg drops its prepared statements on ROLLBACK")
+    return db
+
+
+def endings(engine, work) -> list[str]:
+    seen: list[str] = []
+    listeners = {
+        "commit": lambda conn: seen.append("commit"),
+        "rollback": lambda conn: seen.append("rollback"),
+    }
+    for name, listener in listeners.items():
+        sa.event.listen(engine, name, listener)
+    try:
+        work()
+    finally:
+        for name, listener in listeners.items():
+            sa.event.remove(engine, name, listener)
+    return seen
+
+
+def test_a_request_that_only_read_ends_with_a_commit(postgresql_only, client, make, login_as):
+    """So that psycopg keeps the statements it prepared (PostgreSQL plans them once)."""
+    order = make.order(OrderStatus.IN_REPAIR)
+    login_as(make.net.reception_a)
+    assert endings(postgresql_only.engine, lambda: client.get(f"/orders/{order.number}")) == [
+        "commit"
+    ]
+
+
+def test_a_transaction_that_wrote_and_was_not_committed_is_rolled_back(postgresql_only, app):
+    def write_and_leave():
+        with app.app_context():
+            postgresql_only.session.execute(
+                sa.text(
+                    "INSERT INTO offices (version, code, name, legal_name, tax_id, address,"
+                    " phone, hours, locale, digest_email) VALUES"
+                    " (1, 'LEFT', 'Left', '', '', '', '', '', 'en', '')"
+                )
+            )
+
+    assert endings(postgresql_only.engine, write_and_leave) == ["rollback"]
+    count = postgresql_only.session.scalar(
+        sa.text("SELECT count(*) FROM offices WHERE code = 'LEFT'")
+    )
+    assert count == 0

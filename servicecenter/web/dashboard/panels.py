@@ -19,6 +19,7 @@ from ...domain.money import to_decimal
 from ...domain.stock import LineKind
 from ...models import User
 from ...queries import dashboard as q
+from ...queries.remembered import remember
 
 
 def _rate(value: float | None) -> str:
@@ -44,21 +45,47 @@ def _number(text: str) -> float | None:
 
 
 class Figures:
-    """The query results of one request, each computed once whichever panels read it."""
+    """The query results of one request, each computed once whichever panels read it, and kept
+    for everyone of the same scope for a minute (queries.remembered): the page, its charts and
+    its CSV files show the same figures, computed at `computed_at`."""
 
     def __init__(self, user: User, filters: q.DashboardFilter, now: datetime) -> None:
         self.user, self.filters, self.now = user, filters, now
+        self.computed_at: datetime | None = None  # of the oldest figures read
         self._found: dict[str, Any] = {}
+        self._split: q.Split | None = None
+        self._key = f"dashboard:{q.scope_key(user)}:{_filter_key(filters)}"
 
     def get(self, name: str, load: Callable[[], Any]) -> Any:
         if name not in self._found:
-            self._found[name] = load()
+            kept = remember(f"{self._key}:{name}", load)
+            self._found[name] = kept.value
+            if self.computed_at is None or kept.computed_at < self.computed_at:
+                self.computed_at = kept.computed_at
         return self._found[name]
 
     def over_period(self, name: str, query: Callable[..., Any]) -> Any:
-        """A panel over the filter's days, which of them the rollup holds asked once."""
-        split = self.get("split", lambda: q.split_days(self.filters))
-        return self.get(name, lambda: query(self.user, self.filters, split=split))
+        """A panel over the filter's days (which of them the rollup holds asked once)."""
+        return self.get(name, lambda: query(self.user, self.filters, split=self.split()))
+
+    def split(self) -> q.Split:
+        if self._split is None:
+            self._split = q.split_days(self.filters)
+        return self._split
+
+
+def _filter_key(filters: q.DashboardFilter) -> str:
+    return ":".join(
+        str(value)
+        for value in (
+            filters.start,
+            filters.end,
+            filters.office_id,
+            filters.workshop_id,
+            filters.technician_id,
+            filters.category,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -87,12 +114,12 @@ class Panel:
         header = [str(column) for column in self.columns(figures.filters)]
         return header, [self.cells(row) for row in self.rows(figures)]
 
-    def chart_data(self, figures: Figures) -> dict | None:
+    def chart_data(self, figures: Figures, table: tuple[list[str], list[list[str]]]) -> dict | None:
         """What dashboard.js draws: the chart's labels and series, read off the table."""
         chart = self.chart
         if chart is None:
             return None
-        header, body = self.table(figures)
+        header, body = table
         # a total row is in the table, not among the chart's bars
         rows = self.rows(figures)
         body = [cells for row, cells in zip(rows, body, strict=True) if not _is_total(row)]

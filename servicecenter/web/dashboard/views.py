@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 
 from ...models._types import utcnow
@@ -36,13 +36,18 @@ def _figures(*, say: bool) -> tuple[Figures, queries.Choices]:
 @login_required
 def index():
     figures, choices = _figures(say=True)
-    panels = [(panel, *panel.table(figures), panel.chart_data(figures)) for panel in PANELS]
+    panels = []
+    for panel in PANELS:
+        table = panel.table(figures)
+        panels.append((panel, *table, panel.chart_data(figures, table)))
     return render_template(
         "dashboard/index.html",
         filters=figures.filters,
         args=filter_args(figures.filters),
         choices=choices,
         panels=panels,
+        computed_at=figures.computed_at,
+        refresh_seconds=current_app.config["FIGURES_CACHE_SECONDS"],
     )
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ...database import write_transaction
+from ...database import write_after_reads
 from ...domain.documents import DocumentKind, MissingDocumentFields, NotIssuable
 from ...extensions import db
 from ...queries.orders import get_order_for
@@ -51,8 +51,7 @@ def current(number: str, kind: str):
         found = documents.current_or_drawn(order, kind)
         if not isinstance(found, documents.Drawn):
             return _send(found)  # a reprint: nothing to store
-        db.session.rollback()
-        with write_transaction():
+        with write_after_reads():
             order = get_order_for(current_user, number) or abort(404)
             document = documents.issue(order, kind, actor=current_user, drawn=found)
             db.session.commit()

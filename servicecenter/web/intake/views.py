@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ...database import reads_first, write_transaction
+from ...database import reads_first, write_after_reads
 from ...domain.enums import Role
 from ...domain.errors import DomainError
 from ...extensions import db
@@ -179,8 +179,7 @@ def create_order(customer_id: int, device_id: int):
     form = _order_form(suggestion, originals, None, formdata=request.form)
     if form.validate_on_submit():
         data, workshop_id = form.to_data(), form.workshop_id.data
-        db.session.rollback()
-        with write_transaction():
+        with write_after_reads():
             customer = customer_queries.get_customer(customer_id) or abort(404)
             device = _owned_device(customer, device_id)
             try:

@@ -88,8 +88,13 @@ def _render_detail(
     # read once: the guards share the lines, payments and handovers the page's cards show
     lines = order_lines.lines_of(order)
     custody = handover_queries.custody_of(order)
+    at_counter = order.status is OrderStatus.RECEIVED
     facts = order_service.order_facts(
-        order, lines=lines, payments=order.payments, custody=custody.facts
+        order,
+        lines=lines,
+        payments=order.payments,
+        custody=custody.facts,
+        refusal=routing.refusal_of(order.workshop_id, local_date()) if at_counter else None,
     )
     paid = order.amount_charged - facts.balance_due
     deadline = legal_deadline(order.kind, order.received_at.astimezone(local_zone()).date())
