@@ -49,6 +49,7 @@ SIZES = (10_000, 1_000_000)
 SAMPLE = 5_000  # random orders the paths are drawn from
 DESK_SAMPLE = 2_000  # random printable orders of the desk (first prints never repeat one)
 WORKERS = 2
+RANDOM_PAGE_COST = "1.1"
 FACTORY = (
     "servicecenter:create_app('production', RATELIMIT_ENABLED=False, SQL_COUNT_HEADER=True,"
     " SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False, HEARTBEAT_SECONDS=0)"
@@ -101,7 +102,9 @@ def database_url(size: int, base_url: str | None) -> str:
     with engine.begin() as connection:
         connection.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
     engine.dispose()
-    return f"{base_url}{'&' if '?' in base_url else '?'}options=-csearch_path%3D{schema}"
+    # the planner's cost of a random read as the README's deployment sets it (SSD storage)
+    options = f"-csearch_path%3D{schema}%20-crandom_page_cost%3D{RANDOM_PAGE_COST}"
+    return f"{base_url}{'&' if '?' in base_url else '?'}options={options}"
 
 
 def _environment(url: str, **extra: str) -> dict[str, str]:
