@@ -5,6 +5,7 @@ not share memory: the rate limits live in Redis (RATELIMIT_STORAGE_URI) and the 
 a process of its own (`flask --app wsgi jobs run`), never started by a worker.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -38,3 +39,9 @@ def post_worker_init(worker):
         return
     for name in environment.list_templates(extensions=("html", "txt")):
         environment.get_template(name)
+    # What the worker holds from now on (the app, its templates, the translations: some 160,000
+    # objects) is moved out of the garbage collector's sight: its full collections then scan only
+    # what requests leave behind, not a 90 ms walk over all of it every few dozen requests while
+    # the requests queued behind it wait.
+    gc.collect()
+    gc.freeze()

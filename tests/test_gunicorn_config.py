@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +19,9 @@ def test_a_worker_compiles_every_template_before_its_first_request(app):
     assert {"orders/index.html", "orders/detail.html", "status/order.html"} <= compiled
     assert "bootstrap5/form.html" in compiled  # the library's macros too
     assert len(compiled) == len(environment.list_templates(extensions=("html", "txt")))
+    # and what it holds then is out of the garbage collector's full collections
+    assert gc.get_freeze_count() > 10_000
+    gc.unfreeze()
 
 
 def test_a_reload_starts_workers_on_the_new_code():
