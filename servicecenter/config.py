@@ -199,6 +199,8 @@ def environment_overrides() -> dict:
             values[key] = int(values[key])
     if "CACHE_REDIS_URL" in values:  # a Redis to share the figures in is the cache to use
         values["CACHE_TYPE"] = "RedisCache"
+        # a Redis that stalls is a miss after half a second, not a page that hangs
+        values["CACHE_OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     if "MAIL_USE_TLS" in values:
         values["MAIL_USE_TLS"] = values["MAIL_USE_TLS"].lower() in ("1", "true", "yes", "on")
     return values

@@ -6,11 +6,15 @@ import contextlib
 import contextvars
 import fcntl
 import functools
+import logging
+import time
 from collections.abc import Iterator
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
 
@@ -57,36 +61,49 @@ def write_after_reads() -> Iterator[None]:
     SQLite: the read transaction ends and a writer's begins (BEGIN IMMEDIATE), whose reads see
     what other writers committed meanwhile. PostgreSQL: the transaction goes on, since it may
     write after reading (READ COMMITTED: each statement sees what is committed when it starts,
-    and the writes lock their rows), so what was read stays in the session and is not fetched
-    again.
+    and the writes lock their rows); what was read is expired, so it is read again as it is now
+    (a rollback would also have dropped the connection's prepared statements).
     """
     from .extensions import db
 
     engine = db.session.get_bind()
     if engine.dialect.name != "sqlite":
+        # What was read is loaded again when used: the writer checks what is committed now.
+        db.session.expire_all()
         with write_transaction():
             yield
         return
     db.session.rollback()
-    with _writers_in_turn(engine.url.database), write_transaction():
+    wait = current_app.config["SQLITE_BUSY_TIMEOUT"]
+    with _writers_in_turn(engine.url.database, wait=wait), write_transaction():
         yield
 
 
 @contextlib.contextmanager
-def _writers_in_turn(path: str | None) -> Iterator[None]:
-    """SQLite: the writers of a database file wait their turn on a file lock beside it, and the
-    kernel wakes the next one the moment it is free. SQLite's own wait (busy_timeout) polls,
-    sleeping 1, 2, 5, 10… ms between tries, so with several desks writing at once a waiter often
-    sleeps on after the lock was released while nobody writes."""
+def _writers_in_turn(path: str | None, *, wait: float) -> Iterator[None]:
+    """SQLite: the writers of a database file take turns on a file lock beside it, tried every
+    half millisecond. SQLite's own wait (busy_timeout) sleeps 1, 2, 5, 10… ms between tries, so
+    with several desks writing at once a waiter often sleeps on after the lock was released
+    while nobody writes. After `wait` seconds (another writer, a job or a command holding
+    SQLite's lock for long) the writer goes on without its turn: SQLite's busy timeout then
+    decides, as it would have, and no writer waits behind a queue of timeouts."""
     if path in (None, "", ":memory:"):
         yield
         return
     with open(f"{path}.writers", "a") as turn:
-        fcntl.flock(turn, fcntl.LOCK_EX)
+        deadline = time.monotonic() + wait
+        held = False
+        while not held and time.monotonic() < deadline:
+            try:
+                fcntl.flock(turn, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                time.sleep(0.0005)
         try:
             yield
         finally:
-            fcntl.flock(turn, fcntl.LOCK_UN)
+            if held:
+                fcntl.flock(turn, fcntl.LOCK_UN)
 
 
 def _wants_write_lock() -> bool:
@@ -167,10 +184,14 @@ def end_reads_with_commit(app) -> None:
         if error is not None or db.engine.dialect.name != "postgresql":
             return
         session = db.session()
-        if not session.in_transaction():
-            return
-        if session.new or session.dirty or session.deleted:
-            return  # changes never flushed are dropped, as a rollback would
-        if session.connection().info.get(_WROTE):
-            return
-        session.commit()
+        try:
+            if not session.in_transaction():
+                return
+            if session.new or session.dirty or session.deleted:
+                return  # changes never flushed are dropped, as a rollback would
+            if session.connection().info.get(_WROTE):
+                return
+            session.commit()
+        except Exception:  # noqa: BLE001 (a lost connection, a failed flush: never the response's)
+            # The request is answered already: the session is closed as before, by a rollback.
+            log.warning("could not end a reading transaction with a commit", exc_info=True)

@@ -14,14 +14,16 @@ def test_a_worker_compiles_every_template_before_its_first_request(app):
     settings = runpy.run_path(str(CONFIG))
     environment = app.jinja_env
     environment.cache.clear()
-    settings["post_worker_init"](SimpleNamespace(wsgi=app))
+    try:
+        settings["post_worker_init"](SimpleNamespace(wsgi=app))
+        # what it holds then is out of the garbage collector's full collections
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
     compiled = {name for _loader, name in environment.cache}
     assert {"orders/index.html", "orders/detail.html", "status/order.html"} <= compiled
     assert "bootstrap5/form.html" in compiled  # the library's macros too
     assert len(compiled) == len(environment.list_templates(extensions=("html", "txt")))
-    # and what it holds then is out of the garbage collector's full collections
-    assert gc.get_freeze_count() > 10_000
-    gc.unfreeze()
 
 
 def test_a_reload_starts_workers_on_the_new_code():

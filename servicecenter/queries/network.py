@@ -37,10 +37,14 @@ def current_contracts(today: date) -> dict[int, WorkshopContract]:
     """Per partner workshop, the contract in force today, else its latest (to say why not).
     One query for the whole network."""
     found: dict[int, WorkshopContract] = {}
-    for contract in db.session.execute(sa.select(WorkshopContract)).scalars():
+    # as services.network.contract_in_force picks: of those starting on the same day, the newest
+    contracts = sa.select(WorkshopContract).order_by(
+        WorkshopContract.starts_on, WorkshopContract.id
+    )
+    for contract in db.session.execute(contracts).scalars():
         best = found.get(contract.workshop_id)
         key = (contract.terms.in_force(today), contract.starts_on)
-        if best is None or key > (best.terms.in_force(today), best.starts_on):
+        if best is None or key >= (best.terms.in_force(today), best.starts_on):
             found[contract.workshop_id] = contract
     return found
 

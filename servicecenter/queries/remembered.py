@@ -90,6 +90,8 @@ def forget_after_commit(*keys: str) -> None:
 
 @sa.event.listens_for(Session, "after_commit")
 def _forget_committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: nothing is committed yet
+        return
     keys = session.info.pop(_PENDING, None)
     if keys:
         forget(*keys)

@@ -121,3 +121,22 @@ def test_a_transaction_that_wrote_and_was_not_committed_is_rolled_back(postgresq
         sa.text("SELECT count(*) FROM offices WHERE code = 'LEFT'")
     )
     assert count == 0
+
+
+def test_a_failing_commit_at_the_end_of_a_request_does_not_fail_it(
+    postgresql_only, client, make, login_as, monkeypatch
+):
+    """The page is answered already: the session is closed by a rollback, as before, and the
+    next request is served."""
+    from sqlalchemy.orm import Session
+
+    order = make.order(OrderStatus.IN_REPAIR)
+    login_as(make.net.reception_a)
+
+    def lost(self):
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Session, "commit", lost)
+        assert client.get(f"/orders/{order.number}").status_code == 200
+    assert client.get(f"/orders/{order.number}").status_code == 200

@@ -120,3 +120,22 @@ def test_a_workshop_saved_is_seen_by_the_next_ranking_the_load_within_a_minute(
     assert re.search(r"Remote Partner</strong>:.*?open orders: 0", _ranking(client, device), re.S)
     cache.clear()  # as a minute later
     assert re.search(r"Remote Partner</strong>:.*?open orders: 1", _ranking(client, device), re.S)
+
+
+def test_a_saved_workshop_is_forgotten_when_committed_not_before(kept, make, db, monkeypatch):
+    """The service runs in a savepoint: releasing it commits nothing yet, and a ranking read
+    in between would keep the old network for another minute."""
+    from servicecenter.queries import remembered
+
+    forgotten: list[tuple] = []
+    monkeypatch.setattr(remembered, "forget", lambda *keys: forgotten.append(keys))
+    other = make.net.other
+    network.save_workshop(
+        WorkshopData(name=other.name, kind=other.kind, turnaround_days=10, active=False),
+        actor=make.net.admin,
+        workshop=other,
+        expected_version=other.version,
+    )
+    assert forgotten == []
+    db.session.commit()
+    assert forgotten == [("routing:network",)]
