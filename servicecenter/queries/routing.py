@@ -38,9 +38,6 @@ class Candidate:
     partner: bool
     in_office_id: int | None
 
-    def is_inside(self, office_id: int) -> bool:
-        return self.in_office_id is not None and self.in_office_id == office_id
-
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -82,7 +79,7 @@ class Network:
     record: dict[int, tuple[int, int]]  # per workshop: made ready, of which on time
 
 
-# One entry for the whole network: a change of workshops or contracts forgets it (forget_network)
+# One entry for the whole network: a change of workshops or contracts forgets it (network_changed)
 # so that the next intake sees it; the load and the record may be a minute old.
 NETWORK_KEY = "routing:network"
 
@@ -114,7 +111,7 @@ def network(today: date) -> Network:
     """The network as read at most FIGURES_CACHE_SECONDS ago (and on the same day)."""
     kept = remember(NETWORK_KEY, lambda: read_network(today)).value
     if kept.today != today:  # kept from yesterday: contracts may have ended at midnight
-        forget_network()
+        forget(NETWORK_KEY)
         kept = remember(NETWORK_KEY, lambda: read_network(today)).value
     return kept
 
@@ -130,10 +127,6 @@ def refusal_of(workshop_id: int, today: date) -> str | None:
         terms=found.terms.get(workshop_id),
         today=today,
     )
-
-
-def forget_network() -> None:
-    forget(NETWORK_KEY)
 
 
 def network_changed() -> None:
@@ -155,7 +148,8 @@ def suggest(
                 workshop=workshop,
                 covers=(not workshop.partner)
                 or (contract is not None and contract.covers(category, brand)),
-                in_this_office=workshop.is_inside(office_id),
+                # as Workshop.is_inside: the office's own workshop (office_id is never None)
+                in_this_office=workshop.in_office_id == office_id,
                 open_orders=found.open_orders.get(workshop.id, 0),
                 ready_count=ready,
                 on_time_count=on_time,
